@@ -1,0 +1,185 @@
+"""Shared helpers for reading and checking TOML input files.
+
+A :class:`Checker` collects :class:`~gzsim.errors.Problem` objects for one
+file instead of raising on the first one, so that every mistake in a file is
+reported at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import GzsimError, Problem
+
+SNAKE_CASE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def closest(name: str, choices: Iterable[str]) -> str | None:
+    """The entry of *choices* most similar to *name* (difflib), or None."""
+    choices = list(choices)
+    # Case-insensitive match first: 'RD_Subsidy' -> 'rd_subsidy'.
+    lowered = {c.lower(): c for c in choices}
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def suggest(name: str, choices: Iterable[str]) -> str:
+    """Return ``"; did you mean 'x'?"`` for the closest of *choices*, or ``""``."""
+    best = closest(name, choices)
+    return f"; did you mean '{best}'?" if best is not None and best != name else ""
+
+
+def is_number(value: Any) -> bool:
+    """True for int/float but not bool (TOML ``true`` is not a number)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def describe(value: Any) -> str:
+    """Short description of a TOML value for error messages."""
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"string {value!r}"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return repr(value)
+
+
+def read_toml(path: Path, error_cls: type[GzsimError], what: str) -> dict[str, Any]:
+    """Read *path* as UTF-8 TOML or raise *error_cls* naming the file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+    error_cls : type
+        The error class to raise (``ScenarioError``, ``CatalogueError``...).
+    what : str
+        What the file should be, for the messages ("scenario", "catalogue").
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise error_cls(f"{what} file not found; check the path", path=path) from None
+    except IsADirectoryError:
+        raise error_cls(f"is a folder, not a {what} file", path=path) from None
+    except OSError as exc:
+        raise error_cls(f"cannot read {what} file: {exc.strerror}", path=path) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error_cls(
+            f"is not valid UTF-8 (byte {exc.start}); save the file as UTF-8", path=path
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # The parser's message already carries "(at line L, column C)".
+        raise error_cls(f"invalid TOML: {exc}; fix the syntax there", path=path) from None
+    if not data:
+        raise error_cls(f"the {what} file is empty; see docs/formats.md for its layout", path=path)
+    return data
+
+
+class Checker:
+    """Collects problems for one file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file being checked; attached to every problem.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(self, message: str, *, kind: str = "invalid", path: Path | None = None) -> None:
+        """Record one problem."""
+        self.problems.append(Problem(message, path or self.path, kind))
+
+    def keys(
+        self,
+        table: dict[str, Any],
+        where: str,
+        *,
+        required: Iterable[str],
+        optional: Iterable[str] = (),
+    ) -> bool:
+        """Report unknown and missing keys of *table*; True when none."""
+        required = list(required)
+        allowed = set(required) | set(optional)
+        ok = True
+        for key in table:
+            if key not in allowed:
+                self.add(f"{where}: unknown key '{key}'{suggest(key, allowed)}")
+                ok = False
+        for key in required:
+            if key not in table:
+                self.add(f"{where}: missing required key '{key}'")
+                ok = False
+        return ok
+
+    def string(self, table: dict[str, Any], key: str, where: str, default: str | None = None) -> str | None:
+        """Return ``table[key]`` if it is a string; report otherwise."""
+        if key not in table:
+            return default
+        value = table[key]
+        if not isinstance(value, str):
+            self.add(f"{where}: '{key}' must be a string, got {describe(value)}")
+            return default
+        return value
+
+    def number(
+        self, table: dict[str, Any], key: str, where: str, *, kind: str = "invalid"
+    ) -> float | None:
+        """Return ``table[key]`` as a finite float; report otherwise (None if absent)."""
+        if key not in table:
+            return None
+        return self.finite(table[key], f"{where}: '{key}'", kind=kind)
+
+    def finite(self, value: Any, what: str, *, kind: str = "invalid") -> float | None:
+        """Return *value* as float if it is a finite number (not bool); report otherwise."""
+        if not is_number(value):
+            self.add(f"{what} must be a number, got {describe(value)}", kind=kind)
+            return None
+        if not math.isfinite(value):
+            self.add(f"{what} must be a finite number, got {value}", kind=kind)
+            return None
+        return float(value)
+
+    def integer(self, table: dict[str, Any], key: str, where: str) -> int | None:
+        """Return ``table[key]`` if it is an integer (not bool); report otherwise."""
+        if key not in table:
+            return None
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.add(f"{where}: '{key}' must be an integer, got {describe(value)}")
+            return None
+        return value
+
+    def boolean(self, table: dict[str, Any], key: str, where: str, default: bool) -> bool:
+        """Return ``table[key]`` if it is a boolean; report otherwise."""
+        if key not in table:
+            return default
+        value = table[key]
+        if not isinstance(value, bool):
+            self.add(f"{where}: '{key}' must be true or false, got {describe(value)}")
+            return default
+        return value
+
+    def array_of_tables(self, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+        """Return ``data[key]`` if it is an array of tables (``[[key]]``); report otherwise."""
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.add(f"'{key}' must be written as [[{key}]] tables")
+            return []
+        return value

@@ -1,0 +1,192 @@
+"""Command line: ``gzsim run | levers | validate``.
+
+Exit status 0 on success and 2 on bad input; input problems are printed to
+stderr one per line as ``FILE: problem; fix``, never as a traceback, and no
+output file is written when anything fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from . import __version__
+from .errors import GzsimError, Problem
+
+__all__ = ["main", "build_parser"]
+
+
+def _whole_number(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser for ``gzsim``."""
+    model_opt = argparse.ArgumentParser(add_help=False)
+    model_opt.add_argument("--model", metavar="PATH",
+                           help="lever catalogue (levers.toml), or a .mdl with levers.toml beside it "
+                                "(default: the bundled Ganzhou model)")
+    engine_opt = argparse.ArgumentParser(add_help=False)
+    engine_opt.add_argument("--engine", default="pysd", help="simulation engine (default: pysd)")
+    engine_opt.add_argument("--scenarios-dir", metavar="DIR", type=Path,
+                            help="folder for bare scenario names (default: the project's scenarios/)")
+
+    parser = argparse.ArgumentParser(
+        prog="gzsim",
+        description="System-dynamics scenarios for Ganzhou's 14th five-year S&T plan.",
+    )
+    parser.add_argument("--version", action="version", version=f"gzsim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", parents=[model_opt, engine_opt], help="run scenarios, write tidy results",
+                         description="Run scenarios and write columns scenario, sample, year, indicator, value.")
+    run.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                     help="path to a .toml file, or a name in the scenarios folder (e.g. baseline)")
+    run.add_argument("--out", "-o", metavar="FILE", type=Path,
+                     help="output .csv, .parquet or .xlsx (default: CSV to stdout)")
+    run.add_argument("--samples", type=_whole_number, default=0, metavar="N",
+                     help="Monte-Carlo samples besides the deterministic run (default 0)")
+    run.add_argument("--seed", type=_whole_number, default=None, metavar="S",
+                     help="random seed for the samples (default: fresh, printed to stderr)")
+    run.set_defaults(func=_cmd_run)
+
+    levers = sub.add_parser("levers", parents=[model_opt], help="list the policy levers")
+    levers.add_argument("--lang", choices=("en", "zh"), default="en", help="label language")
+    levers.set_defaults(func=_cmd_levers)
+
+    validate = sub.add_parser("validate", parents=[model_opt, engine_opt],
+                              help="check scenario files without running them")
+    validate.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    validate.set_defaults(func=_cmd_validate)
+    return parser
+
+
+def _report(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def _load_scenarios(model, args) -> list:
+    """Resolve and load every SCENARIO; raise one error with all problems."""
+    from .paths import resolve_scenario
+
+    problems: list[Problem] = []
+    loaded = []
+    for arg in args.scenarios:
+        try:
+            loaded.append(model.load_scenario(resolve_scenario(arg, args.scenarios_dir)))
+        except GzsimError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise GzsimError(problems=problems)
+    return loaded
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .model import load_model
+    from .output import check_output_path, write_results
+
+    if args.out is not None:
+        check_output_path(args.out)  # fail before a long run, not after
+    model = load_model(args.model, engine=args.engine)
+    scenarios = _load_scenarios(model, args)
+    result = model.run_many(scenarios, samples=args.samples, seed=args.seed)
+    if args.samples and args.seed is None:
+        seed = result.attrs["seed"]
+        print(f"gzsim: Monte-Carlo seed {seed} (use --seed {seed} to repeat)", file=sys.stderr)
+    bad = result[~np.isfinite(result["value"].to_numpy())]
+    if len(bad):
+        first = bad.iloc[0]
+        print(f"gzsim: warning: {len(bad)} non-finite values, first: scenario '{first['scenario']}', "
+              f"indicator '{first['indicator']}', year {first['year']}", file=sys.stderr)
+    if args.out is None:
+        result.to_csv(sys.stdout, index=False)
+    else:
+        write_results(result, args.out)
+    return 0
+
+
+def _width(text: str) -> int:
+    # CJK characters take two terminal columns.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cmd_levers(args: argparse.Namespace) -> int:
+    from .catalogue import load_catalogue
+    from .model import catalogue_path
+
+    catalogue = load_catalogue(catalogue_path(args.model))
+    rows = [("id", "unit", "default", "min", "max", "label")]
+    rows += [(lv.id, lv.unit, f"{lv.default:g}", f"{lv.min:g}", f"{lv.max:g}", lv.label(args.lang))
+             for lv in catalogue.levers]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [c + " " * (w - _width(c)) for c, w in zip(row, widths)]
+        print("  ".join([*cells, row[-1]]))
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .errors import display_path
+    from .model import load_model
+    from .paths import resolve_scenario
+
+    model = load_model(args.model, engine=args.engine)
+    failed = False
+    for arg in args.scenarios:
+        try:
+            path = resolve_scenario(arg, args.scenarios_dir)
+            model.load_scenario(path)
+        except GzsimError as exc:
+            _report(exc.problems)
+            failed = True
+        else:
+            print(f"OK {display_path(path)}")
+    return 2 if failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name (default ``sys.argv[1:]``).
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed usage or help
+        return int(exc.code) if isinstance(exc.code, int) else 2
+    try:
+        return args.func(args)
+    except GzsimError as exc:
+        _report(exc.problems)
+        return 2
+    except BrokenPipeError:
+        # Output piped into e.g. `head` that stopped reading: not an error worth a traceback.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 1
+    except KeyboardInterrupt:
+        print("gzsim: interrupted; no output written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,407 @@
+"""The compiled model: parameters in, results out.
+
+:class:`CompiledModel` resolves names and parameter values, works out the
+control settings and the time grid exactly as PySD's ``Model.run`` does, asks
+:mod:`~gzsim.engine.graph` for a plan, gets the plan's runner from
+:mod:`~gzsim.engine.codegen` (compiled once per plan and cached) and shapes
+the results.  A single run uses the scalar runner (Python floats); if that
+meets a division by zero, an overflow or a math domain error it is repeated
+with the vector runner, which follows numpy's inf/nan rules like a batch.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from unicodedata import normalize
+
+import numpy as np
+import pandas as pd
+
+from . import functions as fn
+from .codegen import INLINE_KINDS, build_runner
+from .errors import EngineError, UnknownParameterError, UnknownVariableError
+from .graph import Analysis
+from .lookups import constant_lookup, interp_grid, scalar_lookup, vector_lookup
+from .params import TimeSeriesParam, normalise
+from .statefuls import SCALAR_CLASSES, VECTOR_CLASSES
+from .translate import CONTROL_KEYS, ModelIR, _loose_key, clean_key
+
+__all__ = ["CompiledModel"]
+
+_MAX_STEPS = 10_000_000
+_ARITHMETIC = (ZeroDivisionError, OverflowError, ValueError)
+
+
+def _pysd_identifier(name: str) -> str:
+    """PySD's Python name of a variable, without its collision suffixes."""
+    s = re.sub(r"[\s\t\n_]+", "_", name.lower())
+    s = normalize("NFD", s).encode("ascii", "ignore").decode("utf-8")
+    s = re.sub(r"[^0-9a-zA-Z_]", "", s)
+    if re.findall(r"^[0-9]", s) or not s:
+        s = "nvs_" + s
+    elif s.startswith("_"):
+        s = "nvs" + s
+    return re.sub(r"[_]+", "_", s)
+
+
+@dataclass
+class _Prepared:
+    consts: dict = field(default_factory=dict)     # node -> float or (n,) array
+    series: dict = field(default_factory=dict)     # node -> TimeSeriesParam
+    tables: dict = field(default_factory=dict)     # table -> ("const"|"series", value)
+    overrides: dict = field(default_factory=dict)  # node -> "const"|"series" (plan-changing)
+    n: int | None = None
+
+
+class CompiledModel:
+    """A Vensim model compiled for fast runs; build it with :func:`compile_model`.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The model file.
+    variable_names : tuple of str
+        Vensim names of all variables and lookup tables, in file order.
+    columns : tuple of str
+        The columns :meth:`run` returns by default (PySD's order: control
+        variables first, lookup tables left out).
+    constants : dict
+        Vensim name -> value of every constant (a number in the model file).
+    initial_time, final_time, time_step, saveper : float
+        The model's control settings.
+    """
+
+    name = "fast"
+
+    def __init__(self, ir: ModelIR):
+        self._ir = ir
+        self._analysis = Analysis(ir)
+        self.path = ir.path
+        named = [n for n in ir.nodes if n.name is not None]
+        self.variable_names = tuple(n.name for n in named)
+        self.columns = tuple(ir.nodes[i].name for i in ir.columns)
+        self._index: dict[str, int] = {}
+        for node in named:
+            for variant in (node.name, node.name.lower(), node.name.strip('"').lower(),
+                            clean_key(node.name), _loose_key(node.name),
+                            _pysd_identifier(node.name)):
+                self._index.setdefault(variant, node.index)
+        with np.errstate(all="ignore"):
+            self._defaults = {n.index: float(self._evaluate(n.expr, {}))
+                              for n in ir.nodes if n.kind == "constant"}
+        self.constants = {ir.nodes[i].name: v for i, v in self._defaults.items()}
+        self._lk_default = {
+            "scalar": [scalar_lookup(ir.tables[t].x, ir.tables[t].y, m) for t, m in ir.lookup_calls],
+            "vector": [vector_lookup(ir.tables[t].x, ir.tables[t].y, m) for t, m in ir.lookup_calls],
+        }
+        control = self._controls(_Prepared(), {})
+        self.initial_time, self.final_time = control["initial_time"], control["final_time"]
+        self.time_step, self.saveper = control["time_step"], control["saveper"]
+        self._runners: dict = {}
+        self._grids: dict = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"CompiledModel({str(self.path)!r}, {len(self.variable_names)} variables)"
+
+    # ------------------------------------------------------------------ names
+    def _node(self, name: str, error=UnknownVariableError) -> int:
+        if isinstance(name, str):
+            for variant in (name, name.lower(), name.strip('"').lower(), clean_key(name),
+                            _loose_key(name)):
+                if variant in self._index:
+                    return self._index[variant]
+        raise error(str(name), self.variable_names, model_path=self.path)
+
+    def _outputs(self, return_columns) -> tuple[list, list]:
+        if return_columns is None:
+            return list(self._ir.columns), list(self.columns)
+        if isinstance(return_columns, str):
+            return_columns = [return_columns]
+        nodes = []
+        for label in return_columns:
+            if isinstance(label, str) and label.strip().lower() == "time":
+                nodes.append(-1)
+                continue
+            i = self._node(label)
+            if self._ir.nodes[i].kind == "table":
+                raise EngineError(f"'{label}' is a lookup table, which has no value of its own; "
+                                  "ask for a variable that uses it", self.path)
+            nodes.append(i)
+        return nodes, list(return_columns)
+
+    # ------------------------------------------------------------- parameters
+    def _prepare(self, params, batch: bool, n: int | None = None) -> _Prepared:
+        prep = _Prepared(n=n)
+        sizes = {}
+        for name, value in (params or {}).items():
+            i = self._node(name, UnknownParameterError)
+            node = self._ir.nodes[i]
+            kind, value = normalise(str(name), value, batch, self.path)
+            if node.kind == "control":
+                raise EngineError(f"'{name}' is a control variable; set it with the keyword "
+                                  "arguments initial_time=, final_time=, time_step=, saveper=",
+                                  self.path)
+            if kind == "const" and np.ndim(value):
+                sizes[name] = len(value)
+            elif kind == "series" and value.n is not None:
+                sizes[name] = value.n
+            if node.kind == "table":
+                if kind == "series" and value.n is not None:
+                    raise EngineError(f"lookup table '{name}' takes one series for all "
+                                      "parameter sets", self.path)
+                prep.tables[node.table] = (kind, value)
+            elif kind == "const":
+                prep.consts[i] = value
+                if node.kind != "constant":
+                    prep.overrides[i] = "const"
+            else:
+                prep.series[i] = value
+                prep.overrides[i] = "series"
+        if sizes:
+            lengths = set(sizes.values()) | ({n} if n is not None else set())
+            if len(lengths) != 1:
+                detail = ", ".join(f"{k}: {v}" for k, v in sizes.items())
+                raise EngineError(f"parameter arrays differ in length ({detail})", self.path)
+            prep.n = lengths.pop()
+        if prep.n is None:
+            prep.n = 1
+        if prep.n < 1:
+            raise EngineError("run_batch needs at least one parameter set", self.path)
+        return prep
+
+    def _evaluate(self, expr: tuple, values: dict, resolve=None):
+        """Value of a constant expression (numpy rules), for constants and controls."""
+        ev = lambda e: self._evaluate(e, values, resolve)  # noqa: E731
+        tag, V = expr[0], fn.VECTOR
+        if tag == "num":
+            return np.float64(expr[1])
+        if tag == "node":
+            if resolve is None:
+                raise EngineError("constant refers to a variable", self.path)
+            return resolve(expr[1])
+        if tag == "neg":
+            return -ev(expr[1])
+        if tag in ("not", "and", "or"):
+            return V["_" + tag](*[ev(a) for a in expr[1:]])
+        if tag == "if":
+            return V["_where"](ev(expr[1]), ev(expr[2]), ev(expr[3]))
+        if tag == "bin":
+            a, b = ev(expr[2]), ev(expr[3])
+            ops = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide,
+                   "^": np.power, "=": np.equal, "<>": np.not_equal, "<": np.less,
+                   "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
+            return np.float64(ops[expr[1]](a, b))
+        if tag == "call" and expr[1] in fn.FUNCTION_HELPERS and expr[1] not in (
+                "pulse", "pulse_train"):
+            return V[fn.FUNCTION_HELPERS[expr[1]]](*[ev(a) for a in expr[2]])
+        raise EngineError("control variables must be constant expressions", self.path)
+
+    def _controls(self, prep: _Prepared, given: dict) -> dict:
+        ir, out = self._ir, {}
+
+        def resolve(i, stack=()):
+            node = ir.nodes[i]
+            if node.kind == "control":
+                key = clean_key(node.name)
+                if given.get(key) is not None:
+                    return np.float64(given[key])
+                if i in stack:
+                    raise EngineError(f"control variable '{node.name}' refers to itself", self.path)
+                return self._evaluate(node.expr, {}, lambda j: resolve(j, stack + (i,)))
+            if node.kind == "constant":
+                value = np.unique(np.asarray(prep.consts.get(i, self._defaults[i])))
+                if len(value) != 1:
+                    raise EngineError(f"'{node.name}' sets a control variable and must be the "
+                                      "same for all parameter sets", self.path)
+                return np.float64(value[0])
+            raise EngineError(f"control variables may only use constants, not '{node.name}'",
+                              self.path)
+
+        with np.errstate(all="ignore"):
+            for key in CONTROL_KEYS:
+                if given.get(key) is not None:
+                    out[key] = float(given[key])
+                elif key in ir.control:
+                    out[key] = float(resolve(ir.control[key]))
+        out.setdefault("saveper", out["time_step"])
+        return out
+
+    def _grid(self, c: dict):
+        key = (c["initial_time"], c["final_time"], c["time_step"], c["saveper"])
+        grid = self._grids.get(key)
+        if grid is not None:
+            return grid
+        t0, tf, dt, sp = key
+        if not all(np.isfinite(key)) or dt <= 0 or sp <= 0:
+            raise EngineError(f"bad control settings: INITIAL TIME {t0}, FINAL TIME {tf}, "
+                              f"TIME STEP {dt}, SAVEPER {sp}", self.path)
+        if (tf - t0) / dt > _MAX_STEPS:
+            raise EngineError(f"more than {_MAX_STEPS} time steps", self.path)
+        prec = dt * 1e-5   # PySD's Time.rprec tolerance
+        times, record, t = [], [], t0
+        while True:
+            delay = t - t0
+            times.append(t)
+            record.append(delay % sp < prec or -delay % sp < prec)
+            if not t + dt * 1e-5 < tf:
+                break
+            t = t + dt
+        saved = np.round(np.array([x for x, r in zip(times, record) if r], dtype=float),
+                         -int(np.log10(dt * 1e-5)))
+        grid = (times, np.array(times, dtype=float), record, saved)
+        self._grids[key] = grid
+        return grid
+
+    # ------------------------------------------------------------------ runs
+    def _runner(self, mode: str, outputs: tuple, overrides: dict):
+        key = (mode, outputs, frozenset(overrides.items()))
+        with self._lock:
+            entry = self._runners.get(key)
+            if entry is None:
+                plan = self._analysis.plan(outputs, overrides)
+                n_nodes = len(self._ir.nodes)
+                used = {i - n_nodes for i in plan.init_order if i >= n_nodes}
+                helpers = sorted(k for k in used | set(plan.step_statefuls)
+                                 if self._ir.statefuls[k].kind not in INLINE_KINDS)
+                runner, _ = build_runner(self._ir, plan, mode, helpers)
+                entry = self._runners[key] = (plan, runner, helpers)
+        return entry
+
+    def _execute(self, mode, outputs, prep: _Prepared, control: dict):
+        times, tarr, record, saved = self._grid(control)
+        plan, runner, helpers = self._runner(mode, tuple(dict.fromkeys(outputs)), prep.overrides)
+        vector = mode == "vector"
+        n = prep.n if vector else None
+        cast = (lambda v: np.float64(v) if np.ndim(v) == 0 else np.asarray(v, float)) \
+            if vector else float
+        P = []
+        for i in plan.slots:
+            node = self._ir.nodes[i]
+            if node.kind == "control":
+                P.append(cast(control[clean_key(node.name)]))
+            else:
+                P.append(cast(prep.consts.get(i, self._defaults.get(i))))
+        dt = cast(control["time_step"])
+        classes = VECTOR_CLASSES if vector else SCALAR_CLASSES
+        SF = [classes[self._ir.statefuls[k].kind](self._ir.statefuls[k].owner, dt, n, self.path)
+              for k in helpers]
+        LK = list(self._lk_default[mode])
+        for p, (table, lmode) in enumerate(self._ir.lookup_calls):
+            if table in prep.tables:
+                kind, value = prep.tables[table]
+                if kind == "const":
+                    LK[p] = constant_lookup(cast(value))
+                else:
+                    build = vector_lookup if vector else scalar_lookup
+                    LK[p] = build(value.times, value.values, lmode)
+        TS = []
+        for i in plan.series:
+            ts = prep.series[i]
+            grid = interp_grid(times, ts.times, ts.values)
+            TS.append(grid if vector else grid.tolist())
+        dynamic = [i for i in plan.outputs if i < 0 or i not in plan.static]
+        if vector:
+            OUT = [np.empty((len(saved), n)) for _ in dynamic]
+            with np.errstate(all="ignore"):
+                statics = runner(P, tarr, record, dt, SF, LK, TS, OUT)
+        else:
+            rows = []
+            statics = runner(P, times, record, dt, SF, LK, TS, rows.append)
+            OUT = np.array(rows, dtype=float).reshape(len(saved), len(dynamic))
+        static_outputs = [i for i in plan.outputs if i >= 0 and i in plan.static]
+        return plan, dynamic, OUT, dict(zip(static_outputs, statics)), saved
+
+    def run(self, params=None, return_columns=None, *, initial_time=None, final_time=None,
+            time_step=None, saveper=None) -> pd.DataFrame:
+        """Simulate once, like PySD's ``Model.run``.
+
+        Parameters
+        ----------
+        params : dict, optional
+            Vensim name -> number, :class:`pandas.Series` (time path, or new
+            points of a lookup table) or 1-D :class:`TimeSeriesParam`.
+            Names are matched like PySD does (case-insensitive; PySD's Python
+            names work too).  Any variable can be set; a variable with an
+            equation is replaced by the value, as in PySD.
+        return_columns : list of str, optional
+            Variables to return (``"Time"`` allowed); default: PySD's default
+            columns (:attr:`columns`).
+        initial_time, final_time, time_step, saveper : float, optional
+            Override the control settings (PySD's ``run`` arguments).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by time (``float``, named ``"time"``, rounded as PySD
+            does), one ``float`` column per requested name.
+
+        Raises
+        ------
+        UnknownParameterError, UnknownVariableError, EngineError
+        """
+        outputs, labels = self._outputs(return_columns)
+        prep = self._prepare(params, batch=False)
+        control = self._controls(prep, {"initial_time": initial_time, "final_time": final_time,
+                                        "time_step": time_step, "saveper": saveper})
+        try:
+            plan, dynamic, out, statics, saved = self._execute("scalar", outputs, prep, control)
+            column = {i: out[:, j] for j, i in enumerate(dynamic)}
+        except _ARITHMETIC:
+            plan, dynamic, out, statics, saved = self._execute("vector", outputs, prep, control)
+            column = {i: out[j][:, 0] for j, i in enumerate(dynamic)}
+        data = np.empty((len(saved), len(outputs)))
+        for j, i in enumerate(outputs):
+            data[:, j] = column[i] if i in column else np.asarray(statics[i], dtype=float).ravel()
+        return pd.DataFrame(data, index=pd.Index(saved, name="time"), columns=labels)
+
+    def run_batch(self, params=None, return_columns=None, *, n=None, initial_time=None,
+                  final_time=None, time_step=None, saveper=None) -> dict:
+        """Simulate *n* parameter sets in one vectorised pass.
+
+        Parameters
+        ----------
+        params : dict, optional
+            Vensim name -> number (shared), 1-D array of length *n* (one value
+            per parameter set), :class:`pandas.Series` (shared time path or
+            lookup points) or :class:`TimeSeriesParam` (values ``(m,)`` shared
+            or ``(n, m)``, one path per set).
+        return_columns : list of str, optional
+            Variables to keep; default all of :attr:`columns`.  Memory is
+            ``n * len(output_times) * 8`` bytes per column, so ask only for
+            what you need.
+        n : int, optional
+            Number of parameter sets; inferred from the arrays when omitted.
+        initial_time, final_time, time_step, saveper : float, optional
+            Control settings, shared by all sets.
+
+        Returns
+        -------
+        dict of str -> numpy.ndarray
+            One array of shape ``(n, len(output_times(...)))`` per column;
+            row *i* equals ``run`` with parameter set *i*.
+        """
+        outputs, labels = self._outputs(return_columns)
+        prep = self._prepare(params, batch=True, n=n)
+        control = self._controls(prep, {"initial_time": initial_time, "final_time": final_time,
+                                        "time_step": time_step, "saveper": saveper})
+        plan, dynamic, out, statics, saved = self._execute("vector", outputs, prep, control)
+        result = {}
+        for label, i in zip(labels, outputs):
+            if i in statics:
+                value = np.asarray(statics[i], dtype=float).reshape(-1, 1)
+                result[label] = np.ascontiguousarray(np.broadcast_to(value, (prep.n, len(saved))))
+            else:
+                result[label] = out[dynamic.index(i)].T
+        return result
+
+    def output_times(self, *, initial_time=None, final_time=None, time_step=None,
+                     saveper=None) -> np.ndarray:
+        """Times of the rows of :meth:`run` (columns of :meth:`run_batch`)."""
+        control = self._controls(_Prepared(), {"initial_time": initial_time,
+                                               "final_time": final_time,
+                                               "time_step": time_step, "saveper": saveper})
+        return self._grid(control)[3].copy()

@@ -1,0 +1,149 @@
+"""Parse a Vensim file with PySD's own translator, safely.
+
+PySD's Vensim translator (``pysd.translators.vensim.vensim_element``) calls
+Python's ``eval`` on pieces of the model text: numbers, lookup points and the
+text between the brackets of a lookup range, which its grammar lets hold any
+character but ``]``.  A hostile ``.mdl`` can therefore run code while PySD
+merely parses it (``tab([__import__('os').system(...)], (0,0),(1,1))``).
+:func:`parse_abstract_model` shadows that ``eval`` with :func:`safe_literal`
+for the duration of the parse, so the abstract model is identical to PySD's
+for every honest file and nothing in a dishonest one is ever executed.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import threading
+import warnings
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import ModelParseError
+
+__all__ = ["safe_literal", "safe_pysd_parsing", "parse_abstract_model"]
+
+_LOCK = threading.RLock()
+_BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
+           ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b}
+_MAX_TEXT = 1_000_000
+
+
+def safe_literal(text: str) -> Any:
+    """Evaluate the literal pieces PySD's translator evaluates, and nothing else.
+
+    Accepted: numbers, quoted strings, tuples and lists of them, unary signs
+    and ``+ - * /`` between numbers (PySD folds ``1 - 2 + 3`` this way).
+
+    Parameters
+    ----------
+    text : str
+        Text matched by PySD's grammar.
+
+    Returns
+    -------
+    object
+        The value ``eval`` would give for an honest file.
+
+    Raises
+    ------
+    ModelParseError
+        For anything else (names, calls, attributes, comprehensions...).
+    """
+    if not isinstance(text, str) or len(text) > _MAX_TEXT:
+        raise ModelParseError("the model file holds an over-long or non-text literal")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ModelParseError(f"the model file holds text that is not a number: {text[:60]!r}") from exc
+    return _literal(tree.body, text)
+
+
+def _literal(node: ast.AST, text: str) -> Any:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)) \
+            and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, (ast.Tuple, ast.List)):
+        items = [_literal(e, text) for e in node.elts]
+        return tuple(items) if isinstance(node, ast.Tuple) else items
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = _literal(node.operand, text)
+        if isinstance(value, (int, float)):
+            return -value if isinstance(node.op, ast.USub) else +value
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        left, right = _literal(node.left, text), _literal(node.right, text)
+        if isinstance(left, (int, float)) and isinstance(right, (int, float)):
+            try:
+                return _BINOPS[type(node.op)](left, right)
+            except ZeroDivisionError as exc:
+                raise ModelParseError(f"division by zero in the literal {text[:60]!r}") from exc
+    raise ModelParseError(
+        "the model file holds text where PySD expects a plain number or lookup points "
+        f"({text[:60]!r}); it was not evaluated")
+
+
+@contextlib.contextmanager
+def safe_pysd_parsing() -> Iterator[None]:
+    """Make PySD's Vensim translator use :func:`safe_literal` instead of ``eval``.
+
+    Also useful around ``pysd.read_vensim`` for files of unknown origin.
+    Thread-safe with respect to other users of this context manager.
+    """
+    from pysd.translators.vensim import vensim_element
+
+    with _LOCK:
+        had = "eval" in vensim_element.__dict__
+        old = vensim_element.__dict__.get("eval")
+        # a module global shadows the builtin for every function of that module
+        vensim_element.eval = safe_literal
+        try:
+            yield
+        finally:
+            if had:
+                vensim_element.eval = old
+            else:
+                del vensim_element.eval
+
+
+def parse_abstract_model(path: str | Path, encoding: str | None = None):
+    """Parse *path* into PySD's :class:`AbstractModel` without evaluating model text.
+
+    Parameters
+    ----------
+    path : path-like
+        A Vensim ``.mdl`` file.
+    encoding : str, optional
+        File encoding; PySD detects it from the ``{UTF-8}`` header when omitted.
+
+    Returns
+    -------
+    pysd.translators.structures.abstract_model.AbstractModel
+
+    Raises
+    ------
+    ModelParseError
+        When the file is missing, is not a ``.mdl`` file, or cannot be parsed.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ModelParseError("model file not found", path)
+    if path.suffix.lower() != ".mdl":
+        raise ModelParseError("the fast engine reads Vensim .mdl files only", path)
+    from pysd.translators.vensim.vensim_file import VensimFile
+
+    try:
+        with safe_pysd_parsing(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            vfile = VensimFile(path, encoding=encoding)
+            vfile.parse()
+            return vfile.get_abstract_model()
+    except ModelParseError as exc:
+        raise ModelParseError(exc.message, path) from None
+    except Exception as exc:  # parsimonious wraps our error in VisitationError
+        inner = exc
+        while inner is not None and not isinstance(inner, ModelParseError):
+            inner = inner.__cause__ or inner.__context__
+        if isinstance(inner, ModelParseError):
+            raise ModelParseError(inner.message, path) from None
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelParseError(f"PySD's translator cannot parse the model: {first}", path) from exc

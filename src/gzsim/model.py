@@ -1,0 +1,273 @@
+"""The Model: a catalogue plus an engine; runs scenarios into tidy results.
+
+Results are a tidy ``pandas.DataFrame`` with columns exactly
+``scenario, sample, year, indicator, value``: one row per scenario, sample
+(0 = deterministic run, 1..N = Monte-Carlo draws), integer year from
+INITIAL TIME to FINAL TIME, and catalogue indicator.  Provenance (seed,
+scenario hashes, engine, model file hash) is kept in ``DataFrame.attrs``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import secrets
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .catalogue import Catalogue, load_catalogue
+from .engines import Engine, Param, make_engine, time_grid
+from .errors import CatalogueError, EngineError, UsageError
+from .paths import bundled_catalogue
+from .sampling import draw_parameters
+from .scenario import ResolvedScenario, load_scenario
+from .timepaths import LeverValue, values_at
+
+__all__ = ["Model", "load_model", "catalogue_path", "COLUMNS"]
+
+COLUMNS = ["scenario", "sample", "year", "indicator", "value"]
+ScenarioLike = ResolvedScenario | str | os.PathLike
+
+
+class Model:
+    """A lever catalogue bound to an engine running its Vensim model.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+    engine : Engine
+        Any object following :class:`gzsim.engines.Engine`.
+
+    Raises
+    ------
+    CatalogueError
+        When a catalogue ``vensim`` name is not a model variable, or
+        ``policy_start`` is after the model's FINAL TIME.
+    """
+
+    def __init__(self, catalogue: Catalogue, engine: Engine) -> None:
+        self.catalogue = catalogue
+        self.engine = engine
+        # Catalogue name -> the model's own spelling, which is what the engine takes.
+        self._spelled = catalogue.check_names(engine.variable_names, model_label=catalogue.model_file.name)
+        if catalogue.policy_start > engine.final_time:
+            raise CatalogueError(f"[model]: policy_start {catalogue.policy_start} is after the model's "
+                                 f"FINAL TIME {engine.final_time:g}, so no lever would act",
+                                 path=catalogue.path)
+        self.times = time_grid(engine)
+        self.years = np.arange(math.ceil(engine.initial_time - 1e-9), math.floor(engine.final_time + 1e-9) + 1)
+        self.model_sha256 = hashlib.sha256(catalogue.model_file.read_bytes()).hexdigest()
+
+    def __repr__(self) -> str:
+        return (f"<gzsim.Model {self.catalogue.model_file.name} engine={self.engine.name} "
+                f"levers={len(self.catalogue.levers)} indicators={len(self.catalogue.indicators)}>")
+
+    # ------------------------------------------------------------------ scenarios
+
+    def load_scenario(self, path: str | os.PathLike[str]) -> ResolvedScenario:
+        """Load and validate a scenario against this model's catalogue."""
+        return load_scenario(path, catalogue=self.catalogue)
+
+    def _scenario(self, scenario: ScenarioLike) -> ResolvedScenario:
+        if not isinstance(scenario, ResolvedScenario):
+            return self.load_scenario(scenario)
+        if set(scenario.levers) != set(self.catalogue.lever_ids):
+            raise UsageError(f"scenario '{scenario.name}' was resolved against another catalogue; "
+                             f"load it with model.load_scenario()", path=scenario.path)
+        return scenario
+
+    # ------------------------------------------------------------------ inputs
+
+    def _lever_input(self, value: LeverValue) -> Param:
+        """Engine input for one lever over the whole run.
+
+        The model itself switches levers on at its policy start and follows
+        history before it, so values before ``policy_start`` are passed as
+        given and simply not used by the model.
+        """
+        if isinstance(value, float):
+            return value
+        vals = values_at(value, self.times)
+        if np.all(vals == vals[0]):
+            return float(vals[0])
+        return pd.Series(vals, index=pd.Index(self.times, name="time"))
+
+    def inputs(self, scenario: ScenarioLike, draws: Mapping[str, float] | None = None) -> dict[str, Param]:
+        """The parameters given to the engine for one run.
+
+        Parameters
+        ----------
+        scenario : ResolvedScenario or path-like
+        draws : mapping, optional
+            Vensim name -> drawn value (one row of :func:`~gzsim.sampling.draw_parameters`).
+            A drawn lever or uncertain parameter is a constant for the whole run,
+            replacing the scenario's value (constant or time path).
+
+        Returns
+        -------
+        dict
+            Model-spelled Vensim name -> float or pandas.Series on the time grid.
+        """
+        sc = self._scenario(scenario)
+        draws = dict(draws or {})
+        params: dict[str, Param] = {}
+        for lever in self.catalogue.levers:
+            value = float(draws.pop(lever.vensim)) if lever.vensim in draws else sc.levers[lever.id]
+            params[self._spelled[lever.vensim]] = self._lever_input(value)
+        for u in self.catalogue.uncertain:
+            if u.vensim in draws:
+                params[self._spelled[u.vensim]] = float(draws.pop(u.vensim))
+        if draws:
+            raise UsageError(f"draws for unknown parameters: {', '.join(sorted(draws))}")
+        return params
+
+    # ------------------------------------------------------------------ running
+
+    def _tidy(self, scenario: str, sample: int, out: pd.DataFrame) -> pd.DataFrame:
+        t = out.index.to_numpy(dtype=float)
+        pos = np.searchsorted(t, self.years - 1e-6)
+        pos = np.minimum(pos, len(t) - 1)
+        missing = np.abs(t[pos] - self.years) > 1e-6
+        if missing.any():
+            raise EngineError(f"the model output has no value at year {int(self.years[missing][0])}; "
+                              f"make SAVEPER divide 1 year", path=self.catalogue.model_file)
+        inds = self.catalogue.indicators
+        values = np.concatenate([out[self._spelled[i.vensim]].to_numpy(dtype=float)[pos] for i in inds])
+        n_years = len(self.years)
+        return pd.DataFrame({
+            "scenario": scenario,
+            "sample": np.full(len(values), sample, dtype=np.int64),
+            "year": np.tile(self.years.astype(np.int64), len(inds)),
+            "indicator": np.repeat([i.id for i in inds], n_years),
+            "value": values,
+        })
+
+    def _run_one(self, sc: ResolvedScenario, samples: int, seed: int | None) -> list[pd.DataFrame]:
+        columns = list(dict.fromkeys(self._spelled[i.vensim] for i in self.catalogue.indicators))
+        frames = []
+        draws = draw_parameters(self.catalogue, sc, samples, np.random.default_rng(seed))
+        rows: list[tuple[int, Mapping[str, float]]] = [(0, {})]
+        rows += [(int(i), row.to_dict()) for i, row in draws.iterrows()]
+        for sample, row in rows:
+            try:
+                out = self.engine.run(self.inputs(sc, row), return_columns=columns)
+            except EngineError as exc:
+                raise EngineError(f"scenario '{sc.name}', sample {sample}: {exc.message}",
+                                  path=exc.path) from None
+            frames.append(self._tidy(sc.name, sample, out))
+        return frames
+
+    def run(self, scenario: ScenarioLike, *, samples: int = 0, seed: int | None = None) -> pd.DataFrame:
+        """Run one scenario.
+
+        Parameters
+        ----------
+        scenario : ResolvedScenario or path-like
+        samples : int
+            Number of Monte-Carlo samples besides the deterministic run.
+        seed : int, optional
+            Seed for ``numpy.random.default_rng``; None draws a fresh seed,
+            recorded in ``result.attrs["seed"]``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``scenario, sample, year, indicator, value``.
+        """
+        return self.run_many([scenario], samples=samples, seed=seed)
+
+    def run_many(self, scenarios: Iterable[ScenarioLike], *, samples: int = 0,
+                 seed: int | None = None) -> pd.DataFrame:
+        """Run several scenarios into one tidy frame.
+
+        Every scenario uses a generator seeded with the same *seed*, so the
+        catalogue's uncertain parameters get the same draws in each scenario
+        (differences between scenarios are then not sampling noise).
+
+        Raises
+        ------
+        UsageError
+            Bad *samples*/*seed*, or two scenarios with the same name.
+        """
+        if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 0:
+            raise UsageError(f"samples must be a whole number >= 0, got {samples!r}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+            raise UsageError(f"seed must be a whole number >= 0, got {seed!r}")
+        resolved = [self._scenario(s) for s in scenarios]
+        if not resolved:
+            raise UsageError("no scenario given")
+        names = [s.name for s in resolved]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise UsageError(f"scenario name(s) {', '.join(dupes)} given more than once; "
+                             f"results would be ambiguous — give each scenario a distinct 'name'")
+        if samples and seed is None:
+            seed = secrets.randbelow(2**32)
+        frames = [f for sc in resolved for f in self._run_one(sc, int(samples), seed)]
+        result = pd.concat(frames, ignore_index=True)[COLUMNS]
+        result.attrs = {
+            "seed": None if not samples else int(seed),  # type: ignore[arg-type]
+            "samples": int(samples),
+            "engine": self.engine.name,
+            "model_file": self.catalogue.model_file.name,
+            "model_sha256": self.model_sha256,
+            "scenarios": {s.name: s.hash for s in resolved},
+        }
+        return result
+
+
+def catalogue_path(path: str | os.PathLike[str] | None) -> Path:
+    """The catalogue file for *path*: itself, ``levers.toml`` beside a ``.mdl``, or the bundled one."""
+    if path is None:
+        cat = bundled_catalogue()
+        if not cat.is_file():
+            raise CatalogueError("the bundled catalogue is missing; restore model/levers.toml "
+                                 "or pass a catalogue path", path=cat)
+        return cat
+    path = Path(path)
+    if path.suffix.lower() == ".mdl":
+        cat = path.with_name("levers.toml")
+        if not cat.is_file():
+            raise CatalogueError(f"no levers.toml next to {path.name}; pass the catalogue path instead",
+                                 path=cat)
+        return cat
+    return path
+
+
+def load_model(path: str | os.PathLike[str] | None = None, *, engine: str = "pysd") -> Model:
+    """Load a lever catalogue and its Vensim model.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        The catalogue ``levers.toml`` (which names its ``.mdl``), or a
+        ``.mdl`` with ``levers.toml`` beside it.  Default: the bundled
+        ``model/levers.toml`` (Ganzhou model).
+    engine : str
+        ``"pysd"`` (default) or another registered engine.
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    CatalogueError
+        The catalogue is broken or does not match the model.
+    EngineError
+        The model cannot be translated.
+    UsageError
+        Unknown engine.
+    """
+    cat_path = catalogue_path(path)
+    catalogue = load_catalogue(cat_path)
+    if path is not None and Path(path).suffix.lower() == ".mdl" and \
+            catalogue.model_file != Path(path).resolve():
+        raise CatalogueError(f"levers.toml describes {catalogue.model_file.name}, not {Path(path).name}",
+                             path=cat_path)
+    return Model(catalogue, make_engine(engine, catalogue.model_file))
+

@@ -1,0 +1,215 @@
+"""Probability distributions of uncertain parameters and Monte-Carlo draws.
+
+Kept in its own module because calibration will later replace the prior
+draws made here by a posterior ensemble: only :func:`draw_parameters` needs to
+change for that.
+
+All draws use inverse-CDF sampling (one uniform number per draw), so a
+truncated distribution costs no rejection loop and the same seed always
+gives the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ._toml import Checker, suggest
+
+if TYPE_CHECKING:  # pragma: no cover - imports for type checkers only
+    from .catalogue import Catalogue
+    from .scenario import ResolvedScenario
+
+__all__ = ["DISTRIBUTIONS", "Distribution", "parse_distribution", "draw_parameters"]
+
+DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal")
+
+# Keys each distribution takes: (required, optional truncation bounds).
+_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "uniform": (("min", "max"), ()),
+    "triangular": (("min", "mode", "max"), ()),
+    "normal": (("mean", "sd"), ("min", "max")),
+    "lognormal": (("mean", "sd"), ("min", "max")),
+}
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A univariate distribution, optionally truncated to ``[min, max]``.
+
+    For ``lognormal``, *mean* and *sd* are the mean and standard deviation
+    of the variable itself (not of its logarithm).
+    """
+
+    kind: str
+    min: float | None = None
+    max: float | None = None
+    mode: float | None = None
+    mean: float | None = None
+    sd: float | None = None
+
+    def _scipy(self) -> Any:
+        if self.kind == "uniform":
+            return stats.uniform(loc=self.min, scale=self.max - self.min)
+        if self.kind == "triangular":
+            width = self.max - self.min
+            return stats.triang(c=(self.mode - self.min) / width, loc=self.min, scale=width)
+        if self.kind == "normal":
+            return stats.norm(loc=self.mean, scale=self.sd)
+        # lognormal: convert the variable's mean/sd to the log-space parameters.
+        sigma2 = math.log1p((self.sd / self.mean) ** 2)
+        return stats.lognorm(s=math.sqrt(sigma2), scale=math.exp(math.log(self.mean) - sigma2 / 2))
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """Smallest and largest value a draw can take (may be infinite)."""
+        lo = self.min if self.min is not None else (0.0 if self.kind == "lognormal" else -math.inf)
+        hi = self.max if self.max is not None else math.inf
+        return lo, hi
+
+    def probability_mass(self) -> float:
+        """Probability of ``[min, max]`` under the untruncated distribution."""
+        d = self._scipy()
+        lo, hi = self.bounds
+        return float(d.cdf(hi) - d.cdf(lo))
+
+    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """Draw *n* values using *rng*."""
+        d = self._scipy()
+        lo, hi = self.bounds
+        u_lo = float(d.cdf(lo)) if math.isfinite(lo) else 0.0
+        u_hi = float(d.cdf(hi)) if math.isfinite(hi) else 1.0
+        u = u_lo + (u_hi - u_lo) * rng.random(n)
+        # Keep u off exactly 0/1 so an unbounded tail cannot yield -inf/inf.
+        u = np.clip(u, np.nextafter(0.0, 1.0), np.nextafter(1.0, 0.0))
+        x = d.ppf(u)
+        # Guard the truncation bounds against floating-point ppf round-off.
+        return np.clip(x, lo, hi)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Canonical dict as written in TOML (only the keys that are set)."""
+        out: dict[str, Any] = {"distribution": self.kind}
+        for key in ("min", "max", "mode", "mean", "sd"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        return out
+
+
+def parse_distribution(
+    table: dict[str, Any],
+    *,
+    where: str,
+    check: Checker,
+    extra_keys: tuple[str, ...] = (),
+    within: tuple[float, float] | None = None,
+) -> Distribution | None:
+    """Validate a distribution table and build a :class:`Distribution`.
+
+    Parameters
+    ----------
+    table : dict
+        Must hold ``distribution`` and the parameters of that distribution.
+    where : str
+        Names the item in messages, e.g. ``"uncertain 'knowledge_depreciation'"``.
+    check : Checker
+        Receives every problem.
+    extra_keys : tuple of str
+        Other keys allowed in the same table (``id``, ``label_en``, ...).
+    within : (float, float), optional
+        Every possible draw must lie in this range (a lever's ``[min, max]``).
+
+    Returns
+    -------
+    Distribution or None
+        ``None`` when there were problems.
+    """
+    n0 = len(check.problems)
+    kind = table.get("distribution")
+    if not isinstance(kind, str) or kind not in DISTRIBUTIONS:
+        shown = f"'{kind}'" if isinstance(kind, str) else repr(kind)
+        hint = suggest(kind, DISTRIBUTIONS) if isinstance(kind, str) else ""
+        if kind is None:
+            check.add(f"{where}: missing 'distribution'; use one of {', '.join(DISTRIBUTIONS)}")
+        else:
+            check.add(f"{where}: distribution {shown} is unknown{hint} "
+                      f"(known: {', '.join(DISTRIBUTIONS)})")
+        return None
+    required, optional = _KEYS[kind]
+    check.keys(table, f"{where} ({kind})", required=("distribution", *required),
+               optional=(*optional, *extra_keys))
+    p = {k: check.number(table, k, f"{where}") for k in (*required, *optional)}
+    if len(check.problems) > n0:
+        return None
+    lo, hi = p.get("min"), p.get("max")
+    if lo is not None and hi is not None and not lo < hi:
+        check.add(f"{where}: min {lo:g} must be below max {hi:g}")
+    if kind == "triangular" and lo is not None and hi is not None and not lo <= p["mode"] <= hi:
+        check.add(f"{where}: mode {p['mode']:g} must lie between min {lo:g} and max {hi:g}")
+    if kind in ("normal", "lognormal") and p["sd"] <= 0:
+        check.add(f"{where}: sd must be positive, got {p['sd']:g}")
+    if kind == "lognormal":
+        if p["mean"] <= 0:
+            check.add(f"{where}: lognormal mean must be positive, got {p['mean']:g}")
+        if lo is not None and lo < 0:
+            check.add(f"{where}: lognormal min must be >= 0, got {lo:g}")
+    if len(check.problems) > n0:
+        return None
+    dist = Distribution(kind, min=lo, max=hi, mode=p.get("mode"), mean=p.get("mean"), sd=p.get("sd"))
+    if dist.probability_mass() < 1e-9:
+        check.add(f"{where}: the range [{lo}, {hi}] holds almost none of the distribution's "
+                  f"probability; widen it or move mean")
+        return None
+    if within is not None:
+        dlo, dhi = dist.bounds
+        if not (within[0] <= dlo and dhi <= within[1]):
+            check.add(f"{where}: draws can range over [{dlo:g}, {dhi:g}], outside the lever's range "
+                      f"[{within[0]:g}, {within[1]:g}]; set min and max within the lever's range")
+            return None
+    return dist
+
+
+def draw_parameters(
+    catalogue: "Catalogue",
+    scenario: "ResolvedScenario | None",
+    n: int,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """Draw *n* sets of uncertain parameter values.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        Its ``[[uncertain]]`` parameters are drawn first, in catalogue order,
+        so that different scenarios run with the same seed share the same
+        draws of them (common random numbers).
+    scenario : ResolvedScenario or None
+        Its ``[uncertainty]`` levers are drawn next, in catalogue lever order.
+    n : int
+        Number of samples (rows).
+    rng : numpy.random.Generator
+        Source of randomness, e.g. ``numpy.random.default_rng(seed)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sample (index ``sample`` = 1..n), one column per
+        parameter named by its Vensim name.
+    """
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    columns: dict[str, np.ndarray] = {}
+    for u in catalogue.uncertain:
+        columns[u.vensim] = u.distribution.sample(n, rng)
+    if scenario is not None:
+        for lever in catalogue.levers:
+            dist = scenario.uncertainty.get(lever.id)
+            if dist is not None:
+                columns[lever.vensim] = dist.sample(n, rng)
+    index = pd.RangeIndex(1, n + 1, name="sample")
+    return pd.DataFrame(columns, index=index)

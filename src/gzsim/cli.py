@@ -51,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", parents=[model_opt, engine_opt], help="run scenarios, write tidy results",
-                         description="Run scenarios and write columns scenario, sample, year, indicator, value.")
+                         description="Run scenarios and write columns "
+                                     "scenario, sample, year, indicator, value.")
     run.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                      help="path to a .toml file, or a name in the scenarios folder (e.g. baseline)")
     run.add_argument("--out", "-o", metavar="FILE", type=Path,

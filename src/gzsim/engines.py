@@ -216,7 +216,8 @@ class PysdEngine:
             try:
                 out = self._model.run(params=py_params, return_columns=py_columns, reload=True)
             except Exception as exc:
-                raise EngineError(f"PySD run failed: {type(exc).__name__}: {exc}", path=self.mdl_path) from None
+                raise EngineError(f"PySD run failed: {type(exc).__name__}: {exc}",
+                                  path=self.mdl_path) from None
         out = out.copy()
         out.columns = list(return_columns)
         return out

@@ -59,7 +59,8 @@ class Model:
                                  f"FINAL TIME {engine.final_time:g}, so no lever would act",
                                  path=catalogue.path)
         self.times = time_grid(engine)
-        self.years = np.arange(math.ceil(engine.initial_time - 1e-9), math.floor(engine.final_time + 1e-9) + 1)
+        first = math.ceil(engine.initial_time - 1e-9)
+        self.years = np.arange(first, math.floor(engine.final_time + 1e-9) + 1)
         self.model_sha256 = hashlib.sha256(catalogue.model_file.read_bytes()).hexdigest()
 
     def __repr__(self) -> str:
@@ -193,9 +194,9 @@ class Model:
         UsageError
             Bad *samples*/*seed*, or two scenarios with the same name.
         """
-        if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 0:
+        if not _whole(samples):
             raise UsageError(f"samples must be a whole number >= 0, got {samples!r}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        if seed is not None and not _whole(seed):
             raise UsageError(f"seed must be a whole number >= 0, got {seed!r}")
         resolved = [self._scenario(s) for s in scenarios]
         if not resolved:
@@ -218,6 +219,11 @@ class Model:
             "scenarios": {s.name: s.hash for s in resolved},
         }
         return result
+
+
+def _whole(value: object) -> bool:
+    """True for an int >= 0 that is not a bool."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 0
 
 
 def catalogue_path(path: str | os.PathLike[str] | None) -> Path:

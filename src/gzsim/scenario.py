@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Mapping
@@ -28,7 +28,7 @@ from .timepaths import LeverValue, parse_lever_value
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
 
-__all__ = ["ResolvedScenario", "load_scenario", "SCENARIO_KEYS"]
+__all__ = ["ResolvedScenario", "load_scenario", "with_levers", "SCENARIO_KEYS"]
 
 SCENARIO_KEYS = ("name", "title_en", "title_zh", "description_en", "description_zh",
                  "extends", "targets", "levers", "sources", "uncertainty")
@@ -93,7 +93,8 @@ class ResolvedScenario:
         two scenarios with the same content give the same numbers.
         """
         return {
-            "levers": {k: (v if isinstance(v, float) else v.to_dict()) for k, v in sorted(self.levers.items())},
+            "levers": {k: (v if isinstance(v, float) else v.to_dict())
+                       for k, v in sorted(self.levers.items())},
             "uncertainty": {k: v.to_dict() for k, v in sorted(self.uncertainty.items())},
         }
 
@@ -151,7 +152,9 @@ def _read_chain(path: Path) -> tuple[list[tuple[Path, dict[str, Any]]], list[Pro
     return layers, problems
 
 
-def _check_layer(path: Path, data: dict[str, Any], catalogue: Catalogue) -> tuple[dict[str, Any], list[Problem]]:
+def _check_layer(
+    path: Path, data: dict[str, Any], catalogue: Catalogue
+) -> tuple[dict[str, Any], list[Problem]]:
     """Validate one file's own entries; return its parsed parts."""
     check = Checker(path)
     check.keys(data, "scenario", required=(), optional=SCENARIO_KEYS)
@@ -287,3 +290,51 @@ def load_scenario(
     )
     object.__setattr__(scenario, "hash", _content_hash(scenario.content()))
     return scenario
+
+
+def with_levers(
+    scenario: ResolvedScenario,
+    overrides: Mapping[str, Any],
+    *,
+    catalogue: Catalogue,
+    name: str | None = None,
+) -> ResolvedScenario:
+    """A copy of *scenario* with some lever values replaced, checked like a file would be.
+
+    Parameters
+    ----------
+    scenario : ResolvedScenario
+    overrides : mapping
+        Lever id -> value in the scenario-file form (a number, or a
+        ``{step|ramp|series = {...}}`` table).
+    catalogue : Catalogue
+        The catalogue *scenario* was resolved against.
+    name : str, optional
+        Name of the new scenario; default the old name.
+
+    Raises
+    ------
+    ScenarioError
+        Unknown lever ids or bad values, every problem at once.
+    """
+    check = Checker(scenario.path)
+    levers = dict(scenario.levers)
+    for lever_id, raw in overrides.items():
+        if lever_id not in catalogue.lever_ids:
+            check.add(f"lever '{lever_id}' is unknown{suggest(lever_id, catalogue.lever_ids)}", kind="unknown")
+            continue
+        lever = catalogue.lever(lever_id)
+        value = parse_lever_value(raw, where=f"lever '{lever_id}'", lo=lever.min, hi=lever.max, check=check)
+        if value is not None:
+            levers[lever_id] = value
+    if check.problems:
+        raise scenario_error(check.problems, path=scenario.path)
+    changed = scenario.set_levers + tuple(i for i in catalogue.lever_ids if i in overrides and i not in scenario.set_levers)
+    updated = replace(
+        scenario,
+        name=name or scenario.name,
+        levers=MappingProxyType(levers),
+        set_levers=tuple(i for i in catalogue.lever_ids if i in changed),
+    )
+    object.__setattr__(updated, "hash", _content_hash(updated.content()))
+    return updated

@@ -126,8 +126,8 @@ def load_targets(path: str | os.PathLike[str], *, catalogue: "Catalogue | None" 
         if base_year is not None and year is not None and base_year >= year:
             check.add(f"{where}: base_year {base_year} must be before year {year}")
         if len(check.problems) == n0:
-            items.append(Target(tid, year, threshold, direction, base_year, base_value,  # type: ignore[arg-type]
-                                headline, **texts))
+            items.append(Target(tid, year, threshold, direction,  # type: ignore[arg-type]
+                                base_year, base_value, headline, **texts))
     if not items and not check.problems:
         check.add("the targets file has no [[target]] entries")
     result = Targets(name=name, path=path.resolve(), targets=tuple(items), **titles)

@@ -26,6 +26,7 @@ from .errors import EngineError, UnknownParameterError, UnknownVariableError
 from .graph import Analysis
 from .lookups import constant_lookup, interp_grid, scalar_lookup, vector_lookup
 from .params import TimeSeriesParam, normalise
+from .pysdtypes import int_initialised
 from .statefuls import SCALAR_CLASSES, VECTOR_CLASSES
 from .translate import CONTROL_KEYS, ModelIR, _loose_key, clean_key
 
@@ -33,6 +34,13 @@ __all__ = ["CompiledModel"]
 
 _MAX_STEPS = 10_000_000
 _ARITHMETIC = (ZeroDivisionError, OverflowError, ValueError)
+
+
+def _int_typed(value) -> bool:
+    """True for values PySD would carry as Python/numpy integers."""
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "iub"
+    return isinstance(value, (int, np.integer, np.bool_))
 
 
 def _pysd_identifier(name: str) -> str:
@@ -53,6 +61,7 @@ class _Prepared:
     series: dict = field(default_factory=dict)     # node -> TimeSeriesParam
     tables: dict = field(default_factory=dict)     # table -> ("const"|"series", value)
     overrides: dict = field(default_factory=dict)  # node -> "const"|"series" (plan-changing)
+    int_params: set = field(default_factory=set)   # nodes given a Python int (pysdtypes)
     n: int | None = None
 
 
@@ -102,6 +111,7 @@ class CompiledModel:
         self.time_step, self.saveper = control["time_step"], control["saveper"]
         self._runners: dict = {}
         self._grids: dict = {}
+        self._int_flags: dict = {}
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -140,6 +150,8 @@ class CompiledModel:
         for name, value in (params or {}).items():
             i = self._node(name, UnknownParameterError)
             node = self._ir.nodes[i]
+            if _int_typed(value):
+                prep.int_params.add(i)
             kind, value = normalise(str(name), value, batch, self.path)
             if node.kind == "control":
                 raise EngineError(f"'{name}' is a control variable; set it with the keyword "
@@ -228,6 +240,7 @@ class CompiledModel:
                 elif key in ir.control:
                     out[key] = float(resolve(ir.control[key]))
         out.setdefault("saveper", out["time_step"])
+        out["given"] = frozenset((k, _int_typed(v)) for k, v in given.items() if v is not None)
         return out
 
     def _grid(self, c: dict):
@@ -271,6 +284,15 @@ class CompiledModel:
                 entry = self._runners[key] = (plan, runner, helpers)
         return entry
 
+    def _flags(self, helpers, prep: _Prepared, control: dict) -> dict:
+        key = (tuple(helpers), frozenset(prep.int_params), control["given"],
+               frozenset(prep.consts) | frozenset(prep.series))
+        flags = self._int_flags.get(key)
+        if flags is None:
+            flags = self._int_flags[key] = int_initialised(
+                self._ir, helpers, key[1], key[2], key[3])
+        return flags
+
     def _execute(self, mode, outputs, prep: _Prepared, control: dict):
         times, tarr, record, saved = self._grid(control)
         plan, runner, helpers = self._runner(mode, tuple(dict.fromkeys(outputs)), prep.overrides)
@@ -289,6 +311,9 @@ class CompiledModel:
         classes = VECTOR_CLASSES if vector else SCALAR_CLASSES
         SF = [classes[self._ir.statefuls[k].kind](self._ir.statefuls[k].owner, dt, n, self.path)
               for k in helpers]
+        flags = self._flags(helpers, prep, control)
+        for k, obj in zip(helpers, SF):
+            obj.int_typed = flags.get(k, False)
         LK = list(self._lk_default[mode])
         for p, (table, lmode) in enumerate(self._ir.lookup_calls):
             if table in prep.tables:
@@ -382,7 +407,8 @@ class CompiledModel:
         -------
         dict of str -> numpy.ndarray
             One array of shape ``(n, len(output_times(...)))`` per column;
-            row *i* equals ``run`` with parameter set *i*.
+            row *i* equals ``run`` with parameter set *i*.  Columns that cannot
+            change during a run (constants...) are read-only broadcast views.
         """
         outputs, labels = self._outputs(return_columns)
         prep = self._prepare(params, batch=True, n=n)
@@ -392,8 +418,9 @@ class CompiledModel:
         result = {}
         for label, i in zip(labels, outputs):
             if i in statics:
+                # constant over time: a read-only broadcast view costs no memory
                 value = np.asarray(statics[i], dtype=float).reshape(-1, 1)
-                result[label] = np.ascontiguousarray(np.broadcast_to(value, (prep.n, len(saved))))
+                result[label] = np.broadcast_to(value, (prep.n, len(saved)))
             else:
                 result[label] = out[dynamic.index(i)].T
         return result

@@ -58,7 +58,16 @@ def _fixed_length(delay_time, dt, n, owner, path) -> np.ndarray:
     return np.round(order + SMALL_VENSIM).astype(int)
 
 
+def _as_int64(x):
+    """What numpy stores when *x* goes into an int64 array (see :mod:`.pysdtypes`)."""
+    with np.errstate(all="ignore"):
+        return np.asarray(x, dtype=float).astype(np.int64).astype(float)
+
+
 class _Base:
+    #: PySD's state array has an integer dtype (see :mod:`.pysdtypes`)
+    int_typed = False
+
     def __init__(self, owner: str, dt, n: int | None, path=None):
         self.owner, self.dt, self.n, self.path = owner, dt, n, path
 
@@ -93,6 +102,8 @@ class SDelayN(SDelay):
 
     def advance(self, inp, delay_time):
         s, k, dt = self.s, self.k, self.dt
+        if self.int_typed:
+            delay_time = float(_as_int64(delay_time))
         self.times = times = [delay_time] + self.times[:-1]
         flows = [s[j] / times[j] for j in range(k)]
         prev = [inp] + flows[:-1]
@@ -129,6 +140,8 @@ class SSmooth(_Base):
 
     def advance(self, inp, smooth_time):
         s, k, dt = self.s, self.k, self.dt
+        if self.int_typed:
+            inp, self.int_typed = float(_as_int64(inp)), False
         prev = [inp] + s[:-1]
         self.s = [s[j] + ((prev[j] - s[j]) * k / smooth_time) * dt for j in range(k)]
 
@@ -231,7 +244,7 @@ class VDelayN(VDelay):
 
     def advance(self, inp, delay_time):
         times = np.empty_like(self.times)
-        times[0] = delay_time
+        times[0] = _as_int64(delay_time) if self.int_typed else delay_time
         times[1:] = self.times[:-1]
         self.times = times
         self._step(inp, self.s / times)
@@ -278,6 +291,8 @@ class VSmooth(_Base):
 
     def advance(self, inp, smooth_time):
         s = self.s
+        if self.int_typed:
+            inp, self.int_typed = _as_int64(inp), False
         prev = np.empty_like(s)
         prev[0] = inp
         prev[1:] = s[:-1]

@@ -8,7 +8,7 @@ model text.
 
 Expression tags
 ---------------
-``("num", x)``                 a number
+``("num", x[, is_int])``       a number (``is_int``: an integer literal)
 ``("node", i)``                the value of node *i*
 ``("time",)``                  the current time
 ``("neg", a)`` ``("not", a)``  unary minus, logical not
@@ -192,9 +192,10 @@ class _Translator:
         return ("node", self.new_node(None, "hidden", expr))
 
     def expr(self, ast) -> tuple:
-        if isinstance(ast, (bool, np.bool_)):
-            return ("num", float(ast))
-        if isinstance(ast, (int, float, np.integer, np.floating)):
+        if isinstance(ast, (bool, np.bool_, int, np.integer)):
+            # the third item records that PySD sees a Python int (see pysdtypes)
+            return ("num", float(ast), True)
+        if isinstance(ast, (float, np.floating)):
             return ("num", float(ast))
         if isinstance(ast, str):
             raise self.unsupported("a text argument")

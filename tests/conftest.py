@@ -26,7 +26,7 @@ def catalogue() -> Catalogue:
 @pytest.fixture(scope="session")
 def mini_model() -> gzsim.Model:
     """The fixture model with the PySD engine, loaded once per test session."""
-    return gzsim.load_model(FIXTURE_CATALOGUE)
+    return gzsim.load_model(FIXTURE_CATALOGUE, engine="pysd")
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 import unicodedata
+from importlib import import_module
 from pathlib import Path
 from typing import Sequence
 
@@ -20,6 +21,9 @@ from . import __version__
 from .errors import GzsimError, Problem
 
 __all__ = ["main", "build_parser"]
+
+_FEATURE_COMMANDS: tuple[str, ...] = (
+)
 
 
 def _whole_number(text: str) -> int:
@@ -39,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help="lever catalogue (levers.toml), or a .mdl with levers.toml beside it "
                                 "(default: the bundled Ganzhou model)")
     engine_opt = argparse.ArgumentParser(add_help=False)
-    engine_opt.add_argument("--engine", default="pysd", help="simulation engine (default: pysd)")
+    engine_opt.add_argument("--engine", default="fast",
+                            help="simulation engine: fast (compiled, default) or pysd (the reference)")
     engine_opt.add_argument("--scenarios-dir", metavar="DIR", type=Path,
                             help="folder for bare scenario names (default: the project's scenarios/)")
 
@@ -71,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
                               help="check scenario files without running them")
     validate.add_argument("scenarios", nargs="+", metavar="SCENARIO")
     validate.set_defaults(func=_cmd_validate)
+
+    # Commands that live with their feature package; each module's register(sub, parents) adds
+    # its subparser(s) and sets func, with parents = (model_opt, engine_opt).
+    for module in _FEATURE_COMMANDS:
+        import_module(module).register(sub, (model_opt, engine_opt))
     return parser
 
 

@@ -13,6 +13,7 @@ import hashlib
 import math
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -27,11 +28,44 @@ from .sampling import draw_parameters
 from .scenario import ResolvedScenario, load_scenario
 from .timepaths import LeverValue, values_at
 
-__all__ = ["Model", "load_model", "catalogue_path", "COLUMNS"]
+__all__ = ["Model", "Simulation", "load_model", "catalogue_path", "COLUMNS"]
 
 COLUMNS = ["scenario", "sample", "year", "indicator", "value"]
 ScenarioLike = ResolvedScenario | str | os.PathLike
 
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Indicator values of one scenario: row 0 deterministic, rows 1..N Monte-Carlo samples.
+
+    Attributes
+    ----------
+    scenario : str
+    years : numpy.ndarray of int, shape (n_years,)
+    values : dict of str -> numpy.ndarray, shape (1 + N, n_years)
+        Indicator id -> values.
+    draws : pandas.DataFrame
+        The parameter values of samples 1..N (Vensim-name columns).
+    """
+
+    scenario: str
+    years: np.ndarray
+    values: Mapping[str, np.ndarray]
+    draws: pd.DataFrame
+
+    def tidy(self) -> pd.DataFrame:
+        """The values as rows ``scenario, sample, year, indicator, value``."""
+        ids = list(self.values)
+        stacked = np.stack([self.values[i] for i in ids])  # (indicator, sample, year)
+        n_ind, n_samples, n_years = stacked.shape
+        return pd.DataFrame({
+            "scenario": self.scenario,
+            "sample": np.tile(np.repeat(np.arange(n_samples, dtype=np.int64), n_years), n_ind),
+            "year": np.tile(self.years.astype(np.int64), n_ind * n_samples),
+            "indicator": np.repeat(ids, n_samples * n_years),
+            "value": stacked.reshape(-1),
+        })
 
 class Model:
     """A lever catalogue bound to an engine running its Vensim model.
@@ -128,39 +162,90 @@ class Model:
 
     # ------------------------------------------------------------------ running
 
-    def _tidy(self, scenario: str, sample: int, out: pd.DataFrame) -> pd.DataFrame:
-        t = out.index.to_numpy(dtype=float)
-        pos = np.searchsorted(t, self.years - 1e-6)
-        pos = np.minimum(pos, len(t) - 1)
-        missing = np.abs(t[pos] - self.years) > 1e-6
+    def _year_positions(self, times: np.ndarray) -> np.ndarray:
+        """Index of each integer year in the engine's output times."""
+        pos = np.minimum(np.searchsorted(times, self.years - 1e-6), len(times) - 1)
+        missing = np.abs(times[pos] - self.years) > 1e-6
         if missing.any():
             raise EngineError(f"the model output has no value at year {int(self.years[missing][0])}; "
                               f"make SAVEPER divide 1 year", path=self.catalogue.model_file)
-        inds = self.catalogue.indicators
-        values = np.concatenate([out[self._spelled[i.vensim]].to_numpy(dtype=float)[pos] for i in inds])
-        n_years = len(self.years)
-        return pd.DataFrame({
-            "scenario": scenario,
-            "sample": np.full(len(values), sample, dtype=np.int64),
-            "year": np.tile(self.years.astype(np.int64), len(inds)),
-            "indicator": np.repeat([i.id for i in inds], n_years),
-            "value": values,
-        })
+        return pos
 
-    def _run_one(self, sc: ResolvedScenario, samples: int, seed: int | None) -> list[pd.DataFrame]:
-        columns = list(dict.fromkeys(self._spelled[i.vensim] for i in self.catalogue.indicators))
-        frames = []
+    def _engine_error(self, sc: ResolvedScenario, what: str, exc: EngineError) -> EngineError:
+        return EngineError(f"scenario '{sc.name}', {what}: {exc.message}", path=exc.path)
+
+    def _run_deterministic(self, sc: ResolvedScenario, columns: list[str]) -> dict[str, np.ndarray]:
+        try:
+            out = self.engine.run(self.inputs(sc), return_columns=columns)
+        except EngineError as exc:
+            raise self._engine_error(sc, "sample 0", exc) from None
+        pos = self._year_positions(out.index.to_numpy(dtype=float))
+        return {c: out[c].to_numpy(dtype=float)[pos][None, :] for c in columns}
+
+    def _run_samples(self, sc: ResolvedScenario, draws: pd.DataFrame,
+                     columns: list[str]) -> dict[str, np.ndarray]:
+        """Samples 1..N: one vectorised batch when the engine has ``run_batch``."""
+        if not hasattr(self.engine, "run_batch"):
+            rows = [self._run_deterministic_with(sc, row.to_dict(), columns, int(i))
+                    for i, row in draws.iterrows()]
+            return {c: np.concatenate([r[c] for r in rows]) for c in columns}
+        params: dict[str, object] = dict(self.inputs(sc))
+        for name in draws.columns:  # a drawn value replaces the scenario's for that sample
+            params[self._spelled[name]] = draws[name].to_numpy(dtype=float)
+        try:
+            out = self.engine.run_batch(params, return_columns=columns, n=len(draws))
+        except EngineError as exc:
+            raise self._engine_error(sc, f"samples 1-{len(draws)}", exc) from None
+        times = self.engine.output_times() if hasattr(self.engine, "output_times") else self.times
+        pos = self._year_positions(np.asarray(times, dtype=float))
+        return {c: np.asarray(out[c])[:, pos] for c in columns}
+
+    def _run_deterministic_with(self, sc, row, columns, sample):
+        try:
+            out = self.engine.run(self.inputs(sc, row), return_columns=columns)
+        except EngineError as exc:
+            raise self._engine_error(sc, f"sample {sample}", exc) from None
+        pos = self._year_positions(out.index.to_numpy(dtype=float))
+        return {c: out[c].to_numpy(dtype=float)[pos][None, :] for c in columns}
+
+    def simulate(self, scenario: ScenarioLike, *, samples: int = 0, seed: int | None = None,
+                 indicators: Iterable[str] | None = None) -> "Simulation":
+        """Run one scenario and return the indicator values as arrays.
+
+        The array form is what analysis code wants; :meth:`run` turns it into
+        the tidy frame.
+
+        Parameters
+        ----------
+        scenario : ResolvedScenario or path-like
+        samples : int
+            Monte-Carlo samples besides the deterministic run (row 0).
+        seed : int, optional
+            Seed for ``numpy.random.default_rng``; required when *samples* > 0.
+        indicators : iterable of str, optional
+            Indicator ids to keep (default all).
+
+        Returns
+        -------
+        Simulation
+        """
+        sc = self._scenario(scenario)
+        if samples and seed is None:
+            raise UsageError("a seed is needed for Monte-Carlo samples")
+        chosen = [self.catalogue.indicator(i) for i in indicators] if indicators is not None \
+            else list(self.catalogue.indicators)
+        columns = list(dict.fromkeys(self._spelled[i.vensim] for i in chosen))
         draws = draw_parameters(self.catalogue, sc, samples, np.random.default_rng(seed))
-        rows: list[tuple[int, Mapping[str, float]]] = [(0, {})]
-        rows += [(int(i), row.to_dict()) for i, row in draws.iterrows()]
-        for sample, row in rows:
-            try:
-                out = self.engine.run(self.inputs(sc, row), return_columns=columns)
-            except EngineError as exc:
-                raise EngineError(f"scenario '{sc.name}', sample {sample}: {exc.message}",
-                                  path=exc.path) from None
-            frames.append(self._tidy(sc.name, sample, out))
-        return frames
+        values = self._run_deterministic(sc, columns)
+        if samples:
+            batch = self._run_samples(sc, draws, columns)
+            values = {c: np.concatenate([values[c], batch[c]]) for c in columns}
+        return Simulation(
+            scenario=sc.name,
+            years=self.years.astype(np.int64),
+            values={i.id: values[self._spelled[i.vensim]] for i in chosen},
+            draws=draws,
+        )
 
     def run(self, scenario: ScenarioLike, *, samples: int = 0, seed: int | None = None) -> pd.DataFrame:
         """Run one scenario.
@@ -208,7 +293,7 @@ class Model:
                              f"results would be ambiguous — give each scenario a distinct 'name'")
         if samples and seed is None:
             seed = secrets.randbelow(2**32)
-        frames = [f for sc in resolved for f in self._run_one(sc, int(samples), seed)]
+        frames = [self.simulate(sc, samples=int(samples), seed=seed).tidy() for sc in resolved]
         result = pd.concat(frames, ignore_index=True)[COLUMNS]
         result.attrs = {
             "seed": None if not samples else int(seed),  # type: ignore[arg-type]
@@ -244,7 +329,7 @@ def catalogue_path(path: str | os.PathLike[str] | None) -> Path:
     return path
 
 
-def load_model(path: str | os.PathLike[str] | None = None, *, engine: str = "pysd") -> Model:
+def load_model(path: str | os.PathLike[str] | None = None, *, engine: str = "fast") -> Model:
     """Load a lever catalogue and its Vensim model.
 
     Parameters
@@ -254,7 +339,8 @@ def load_model(path: str | os.PathLike[str] | None = None, *, engine: str = "pys
         ``.mdl`` with ``levers.toml`` beside it.  Default: the bundled
         ``model/levers.toml`` (Ganzhou model).
     engine : str
-        ``"pysd"`` (default) or another registered engine.
+        ``"fast"`` (default: gzsim's compiled, vectorised engine) or ``"pysd"``
+        (the reference), or another registered engine.
 
     Returns
     -------

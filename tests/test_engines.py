@@ -104,3 +104,21 @@ def test_registered_engine_factory_receives_the_model_path(monkeypatch):
     seen = []
     register_engine("probe", lambda path: seen.append(path) or "engine")
     assert make_engine("probe", FIXTURE_MDL) == "engine" and seen == [FIXTURE_MDL]
+
+
+def test_pysd_engine_translation_never_runs_code_from_the_model(tmp_path):
+    # PySD's translator eval()s lookup range text; the adapter must parse with it disabled.
+    from gzsim.engines import make_engine
+    from gzsim.errors import EngineError
+
+    marker = tmp_path / "pwned"
+    model = tmp_path / "hostile.mdl"
+    model.write_text(
+        "{UTF-8}\n"
+        f"x = WITH LOOKUP(Time, ([__import__('os').system('touch {marker}')], (0,0),(10,10))) ~~|\n"
+        "INITIAL TIME = 0 ~~|\nFINAL TIME = 5 ~~|\nTIME STEP = 1 ~~|\nSAVEPER = TIME STEP ~~|\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(EngineError):
+        make_engine("pysd", model)
+    assert not marker.exists()

@@ -148,7 +148,11 @@ def _translate(mdl_path: Path) -> Path:
             try:
                 shutil.copyfile(mdl_path, work / mdl_path.name)
                 try:
-                    with warnings.catch_warnings():
+                    # PySD's parser eval()s the text of lookup range brackets; parse with
+                    # the engine's numbers-only evaluator so a hostile .mdl cannot run code.
+                    from .engine import safe_pysd_parsing
+
+                    with warnings.catch_warnings(), safe_pysd_parsing():
                         warnings.simplefilter("ignore")
                         pysd.read_vensim(str(work / mdl_path.name), initialize=False)
                 except Exception as exc:  # PySD raises many kinds of parse errors

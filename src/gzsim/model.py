@@ -174,39 +174,80 @@ class Model:
     def _engine_error(self, sc: ResolvedScenario, what: str, exc: EngineError) -> EngineError:
         return EngineError(f"scenario '{sc.name}', {what}: {exc.message}", path=exc.path)
 
-    def _run_deterministic(self, sc: ResolvedScenario, columns: list[str]) -> dict[str, np.ndarray]:
-        try:
-            out = self.engine.run(self.inputs(sc), return_columns=columns)
-        except EngineError as exc:
-            raise self._engine_error(sc, "sample 0", exc) from None
-        pos = self._year_positions(out.index.to_numpy(dtype=float))
-        return {c: out[c].to_numpy(dtype=float)[pos][None, :] for c in columns}
+    def _run_one_by_one(self, sc: ResolvedScenario, draws: pd.DataFrame,
+                        chosen: list) -> dict[str, np.ndarray]:
+        """Engines without ``run_batch`` (PySD): one run per row of *draws*."""
+        columns = list(dict.fromkeys(self._spelled[i.vensim] for i in chosen))
+        rows = []
+        for sample, row in draws.iterrows():
+            try:
+                out = self.engine.run(self.inputs(sc, row.to_dict()), return_columns=columns)
+            except EngineError as exc:
+                raise self._engine_error(sc, f"sample {sample}", exc) from None
+            pos = self._year_positions(out.index.to_numpy(dtype=float))
+            rows.append({i.id: out[self._spelled[i.vensim]].to_numpy(dtype=float)[pos] for i in chosen})
+        return {i.id: np.array([r[i.id] for r in rows]).reshape(len(rows), len(self.years)) for i in chosen}
 
-    def _run_samples(self, sc: ResolvedScenario, draws: pd.DataFrame,
-                     columns: list[str]) -> dict[str, np.ndarray]:
-        """Samples 1..N: one vectorised batch when the engine has ``run_batch``."""
-        if not hasattr(self.engine, "run_batch"):
-            rows = [self._run_deterministic_with(sc, row.to_dict(), columns, int(i))
-                    for i, row in draws.iterrows()]
-            return {c: np.concatenate([r[c] for r in rows]) for c in columns}
+    def draw(self, scenario: ScenarioLike, n: int, rng: np.random.Generator) -> pd.DataFrame:
+        """Draw *n* sets of the uncertain inputs (Vensim-name columns, index 1..n).
+
+        The catalogue's uncertain parameters and the scenario's declared
+        uncertainties; the one place Monte-Carlo inputs come from.
+        """
+        return draw_parameters(self.catalogue, self._scenario(scenario), n, rng)
+
+    def run_batch(self, scenario: ScenarioLike, *, levers: Mapping[str, np.ndarray] | None = None,
+                  draws: pd.DataFrame | None = None, n: int | None = None,
+                  indicators: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+        """Run *n* variants of a scenario in one vectorised pass.
+
+        Parameters
+        ----------
+        scenario : ResolvedScenario or path-like
+            Gives every lever not in *levers*.
+        levers : mapping, optional
+            Lever id -> array of shape (n,): a constant per run, replacing the
+            scenario's value (range-checked against the catalogue).
+        draws : pandas.DataFrame, optional
+            Uncertain inputs per run (Vensim-name columns, n rows), e.g. from
+            :meth:`draw`.  A lever drawn here wins over *levers*.
+        n : int, optional
+            Number of runs when neither *levers* nor *draws* gives it.
+        indicators : iterable of str, optional
+            Indicator ids to return (default all).
+
+        Returns
+        -------
+        dict of str -> numpy.ndarray, shape (n, n_years)
+            Indicator id -> values at :attr:`years`.
+        """
+        sc = self._scenario(scenario)
+        levers = {k: np.asarray(v, dtype=float) for k, v in (levers or {}).items()}
+        sizes = {len(v) for v in levers.values()} | ({len(draws)} if draws is not None else set())
+        if n is not None:
+            sizes.add(n)
+        if len(sizes) != 1:
+            raise UsageError(f"run_batch needs one run count; got sizes {sorted(sizes) or 'none'}")
+        count = sizes.pop()
         params: dict[str, object] = dict(self.inputs(sc))
-        for name in draws.columns:  # a drawn value replaces the scenario's for that sample
+        for lever_id, values in levers.items():
+            lever = self.catalogue.lever(lever_id)
+            if values.ndim != 1 or not np.all(np.isfinite(values)) or \
+                    np.any(values < lever.min) or np.any(values > lever.max):
+                raise UsageError(f"lever '{lever_id}': values must be finite and within "
+                                 f"[{lever.min:g}, {lever.max:g}]")
+            params[self._spelled[lever.vensim]] = values
+        for name in ([] if draws is None else draws.columns):
             params[self._spelled[name]] = draws[name].to_numpy(dtype=float)
+        chosen = [self.catalogue.indicator(i) for i in indicators] if indicators is not None \
+            else list(self.catalogue.indicators)
+        columns = list(dict.fromkeys(self._spelled[i.vensim] for i in chosen))
         try:
-            out = self.engine.run_batch(params, return_columns=columns, n=len(draws))
+            out = self.engine.run_batch(params, return_columns=columns, n=count)
         except EngineError as exc:
-            raise self._engine_error(sc, f"samples 1-{len(draws)}", exc) from None
-        times = self.engine.output_times() if hasattr(self.engine, "output_times") else self.times
-        pos = self._year_positions(np.asarray(times, dtype=float))
-        return {c: np.asarray(out[c])[:, pos] for c in columns}
-
-    def _run_deterministic_with(self, sc, row, columns, sample):
-        try:
-            out = self.engine.run(self.inputs(sc, row), return_columns=columns)
-        except EngineError as exc:
-            raise self._engine_error(sc, f"sample {sample}", exc) from None
-        pos = self._year_positions(out.index.to_numpy(dtype=float))
-        return {c: out[c].to_numpy(dtype=float)[pos][None, :] for c in columns}
+            raise self._engine_error(sc, f"batch of {count}", exc) from None
+        pos = self._year_positions(np.asarray(self.engine.output_times(), dtype=float))
+        return {i.id: np.asarray(out[self._spelled[i.vensim]])[:, pos] for i in chosen}
 
     def simulate(self, scenario: ScenarioLike, *, samples: int = 0, seed: int | None = None,
                  indicators: Iterable[str] | None = None) -> "Simulation":
@@ -234,16 +275,20 @@ class Model:
             raise UsageError("a seed is needed for Monte-Carlo samples")
         chosen = [self.catalogue.indicator(i) for i in indicators] if indicators is not None \
             else list(self.catalogue.indicators)
-        columns = list(dict.fromkeys(self._spelled[i.vensim] for i in chosen))
-        draws = draw_parameters(self.catalogue, sc, samples, np.random.default_rng(seed))
-        values = self._run_deterministic(sc, columns)
-        if samples:
-            batch = self._run_samples(sc, draws, columns)
-            values = {c: np.concatenate([values[c], batch[c]]) for c in columns}
+        ids = [i.id for i in chosen]
+        draws = self.draw(sc, samples, np.random.default_rng(seed))
+        deterministic = pd.DataFrame(index=pd.RangeIndex(0, 1, name="sample"))
+        if hasattr(self.engine, "run_batch"):
+            parts = [self.run_batch(sc, n=1, indicators=ids)]
+            if samples:
+                parts.append(self.run_batch(sc, draws=draws, indicators=ids))
+        else:
+            parts = [self._run_one_by_one(sc, frame, chosen) for frame in (deterministic, draws) if len(frame)]
+        values = {i: np.concatenate([p[i] for p in parts]) for i in ids}
         return Simulation(
             scenario=sc.name,
             years=self.years.astype(np.int64),
-            values={i.id: values[self._spelled[i.vensim]] for i in chosen},
+            values=values,
             draws=draws,
         )
 

@@ -2,20 +2,54 @@
 
 PySD runs one parameter set at a time through Python objects and xarray.
 This engine parses the ``.mdl`` with PySD's own translator (so the parse is
-PySD's), orders the equations once, and generates a Python step loop over
-numpy arrays whose axis is the parameter set.  Its results equal PySD's
-``Model.run()`` at every saved time.
+PySD's), orders the equations once, and generates a Python loop over the time
+steps -- on Python floats for one run, on numpy arrays whose axis is the
+parameter set for a batch.  Its results equal PySD's ``Model.run()`` at every
+saved time (same times, columns and values; tested to a relative 1e-9).
 
 Public API
 ----------
 compile_model(path) -> CompiledModel
-CompiledModel.run(params=None, return_columns=None, **control) -> pandas.DataFrame
-CompiledModel.run_batch(params, return_columns=None, *, n=None, **control) -> dict
+CompiledModel.run(params=None, return_columns=None, *, initial_time=None,
+                  final_time=None, time_step=None, saveper=None) -> pandas.DataFrame
+CompiledModel.run_batch(params=None, return_columns=None, *, n=None, **control) -> dict
 CompiledModel.output_times(**control) -> numpy.ndarray
-TimeSeriesParam(times, values)
-safe_pysd_parsing()  -- context manager that makes PySD's translator safe
-Errors: EngineError, ModelParseError, UnsupportedFeatureError, AlgebraicLoopError,
-UnknownVariableError, UnknownParameterError
+CompiledModel.variable_names, .columns, .stocks, .constants, .initial_time, ...
+TimeSeriesParam(times, values)            time paths, per parameter set in a batch
+safe_pysd_parsing()                       makes PySD's own translator safe to use
+Errors: EngineError (a gzsim.errors.EngineError), ModelParseError,
+UnsupportedFeatureError, AlgebraicLoopError, UnknownVariableError, UnknownParameterError
+
+Supported Vensim
+----------------
+Arithmetic, logic, IF THEN ELSE, MIN, MAX, ABS, EXP, LN, LOG, SQRT, POWER,
+INTEGER, MODULO, QUANTUM, trigonometric functions, XIDZ, ZIDZ, INTEG, SMOOTH,
+SMOOTHI, SMOOTH3, SMOOTH3I, SMOOTH N, DELAY1, DELAY1I, DELAY3, DELAY3I,
+DELAY N, DELAY FIXED, TREND, FORECAST, INITIAL, ACTIVE INITIAL, SAMPLE IF
+TRUE, STEP, RAMP, PULSE, PULSE TRAIN, GAME, lookups (tables, WITH LOOKUP,
+LOOKUP EXTRAPOLATE/FORWARD/BACKWARD, with end values held outside the table),
+TIME and the control variables.  Anything else (subscripts, macros, DATA and
+GET XLS/DIRECT, RANDOM*, ALLOCATE, VECTOR*...) raises UnsupportedFeatureError
+naming the construct and the variable.
+
+Where the engine differs from PySD
+----------------------------------
+* Arithmetic errors follow numpy: 1/0 gives inf and LN(-1) nan where PySD
+  raises ZeroDivisionError (or returns a complex number for a negative base
+  to a fractional power).
+* Control variables are set with keyword arguments (``final_time=`` ...);
+  passing them in ``params`` is an error (PySD half-applies them).
+* Results are float64 columns (PySD keeps ints and bools where the equations
+  give them) with a float64 index.
+* IF THEN ELSE and SAMPLE IF TRUE evaluate both branches when initial values
+  are computed, so an initialisation that PySD completes only thanks to lazy
+  evaluation is reported as circular.
+* PySD truncates to integers in two places (see ``pysdtypes``); the engine
+  reproduces it when the type is known from the equations, and assumes a
+  float where it depends on values.
+* LOOKUP EXTRAPOLATE/FORWARD/BACKWARD are not available in PySD; the engine
+  follows PySD's XMILE ``extrapolate`` and ``hold_backward`` modes and Vensim's
+  documentation for FORWARD.
 
 Examples
 --------
@@ -92,6 +126,8 @@ def compile_model(path: str | Path, *, encoding: str | None = None,
         Other model errors (undefined references, bad lookup tables).
     """
     path = Path(path)
+    if not path.is_file():
+        raise ModelParseError("model file not found", path)
     try:
         data = path.read_bytes()
     except OSError as exc:

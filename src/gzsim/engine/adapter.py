@@ -60,6 +60,10 @@ class FastEngine:
         """Many parameter sets at once; see :meth:`CompiledModel.run_batch`."""
         return self.compiled.run_batch(params, return_columns, **kwargs)
 
+    def output_times(self):
+        """The times of :meth:`run_batch`'s columns."""
+        return self.compiled.output_times()
+
 
 # re-exported for callers that catch them from here
 __all__ += ["UnknownParameterError", "UnknownVariableError"]

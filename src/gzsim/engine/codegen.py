@@ -5,7 +5,7 @@ here (``v12``, ``s3``, ``sf4``, ``lk0``, ``ts1``, ``k5``...), numbers are
 formatted here with ``repr(float)``, and nothing of the model text is ever
 pasted in.  As a second line of defence :func:`check_source` tokenizes the
 result and refuses any name outside that vocabulary, any string and any
-attribute access; the code then runs with a five-name ``__builtins__``.
+attribute access; the code then runs with a four-name ``__builtins__``.
 
 Scalar mode works on Python floats (fast for one run), vector mode on numpy
 arrays whose axis is the parameter set; in vector mode every literal is a
@@ -29,20 +29,12 @@ __all__ = ["INLINE_KINDS", "generate", "build_runner", "check_source"]
 
 #: Stateful kinds whose state is a local variable of the generated code.
 INLINE_KINDS = ("integ", "initial")
-_HELPERS = tuple(sorted(set(SCALAR) | set(VECTOR) | {"_ramp"}))
+_HELPERS = tuple(sorted(set(SCALAR) | set(VECTOR)))
 _FIXED_NAMES = {"_make", "_run", "H", "KON", "P", "T", "REC", "DT", "SF", "LK", "TS", "OUT",
                 "dt", "t", "k", "r", "last", "_rec", "range", "len", "bool", "abs"}
 _GENERATED = re.compile(r"^(v|s|o|sf|lk|ts|k|x|O)\d+$")
 _SAFE_BUILTINS = {"range": range, "len": len, "bool": bool, "abs": abs}
 _MAX_DEPTH = 40
-
-
-def _s_ramp(t, slope, start, finish):
-    return (t + 1e-06 > start) * slope * (SCALAR["_min"](finish, t) - start)
-
-
-def _v_ramp(t, slope, start, finish):
-    return (t + 1e-06 > start) * slope * (np.minimum(finish, t) - start)
 
 
 class _Emitter:
@@ -248,9 +240,7 @@ def build_runner(ir: ModelIR, plan: Plan, mode: str, helpers: list):
     """Compile the runner of *plan* in *mode* (``"scalar"`` or ``"vector"``)."""
     source, konst = generate(ir, plan, mode, helpers)
     check_source(source)
-    table = dict(SCALAR if mode == "scalar" else VECTOR)
-    table["_ramp"] = _s_ramp if mode == "scalar" else _v_ramp
-    table.setdefault("_ONE", 1.0)
+    table = SCALAR if mode == "scalar" else VECTOR
     H = tuple(table.get(name) for name in _HELPERS)
     namespace = {"__builtins__": dict(_SAFE_BUILTINS)}
     exec(compile(source, "<gzsim.engine generated>", "exec"), namespace)  # noqa: S102

@@ -69,15 +69,13 @@ class UnsupportedFeatureError(EngineError):
     """
 
     def __init__(self, construct: str, variable: str | None,
-                 model_path: str | os.PathLike[str] | None = None) -> None:
+                 model_path: str | os.PathLike[str] | None = None, fix: str | None = None) -> None:
         self.construct = construct
         self.variable = variable
         where = f"variable '{variable}' uses" if variable else "the model uses"
-        message = (
-            f"{where} {construct}, which the fast engine does not support; rewrite it with "
-            f"a supported function ({', '.join(SUPPORTED_FUNCTIONS)}) or run the model "
-            "with engine='pysd'"
-        )
+        fix = fix or f"rewrite it with a supported function ({', '.join(SUPPORTED_FUNCTIONS)})"
+        message = (f"{where} {construct}, which the fast engine does not support; {fix}, "
+                   "or run the model with engine='pysd'")
         super().__init__(message, model_path)
 
 
@@ -100,9 +98,13 @@ class AlgebraicLoopError(EngineError):
         self.variables = tuple(variables)
         self.phase = phase
         loop = " -> ".join(list(self.variables) + [self.variables[0]]) if self.variables else "?"
-        what = "circular initialisation" if phase == "initial" else "algebraic loop"
-        message = (f"{what}: {loop}; break the loop with a stock (INTEG, SMOOTH, DELAY) "
-                   "or give one of these variables a value that does not depend on the others")
+        if phase == "initial":
+            message = (f"circular initialisation: {loop}; the initial values depend on each "
+                       "other, so give one of them an initial value that does not")
+        else:
+            message = (f"algebraic loop: {loop}; break the loop with a stock (INTEG, SMOOTH, "
+                       "DELAY) or give one of these variables a value that does not depend on "
+                       "the others")
         super().__init__(message, model_path)
 
 

@@ -76,6 +76,10 @@ def _s_max0(x):
     return _s_max(x, 0.0)
 
 
+def _s_ramp(t, slope, start, finish):
+    return (t + SMALL_VENSIM > start) * slope * (_s_min(finish, t) - start)
+
+
 SCALAR = {
     "_min": _s_min, "_max": _s_max, "_abs": abs, "_exp": math.exp, "_ln": math.log,
     "_log": _s_log, "_sqrt": math.sqrt, "_pow": math.pow, "_int": math.trunc,
@@ -83,7 +87,7 @@ SCALAR = {
     "_tan": math.tan, "_asin": math.asin, "_acos": math.acos, "_atan": math.atan,
     "_sinh": math.sinh, "_cosh": math.cosh, "_tanh": math.tanh, "_xidz": _s_xidz,
     "_zidz": _s_zidz, "_pulse": _s_pulse, "_ptrain": _s_ptrain, "_max0": _s_max0,
-    "_INF": math.inf, "_NAN": math.nan,
+    "_ramp": _s_ramp, "_INF": math.inf, "_NAN": math.nan,
 }
 
 
@@ -140,6 +144,10 @@ def _v_max0(x):
     return np.maximum(x, 0.0)
 
 
+def _v_ramp(t, slope, start, finish):
+    return (t + SMALL_VENSIM > start) * slope * (np.minimum(finish, t) - start)
+
+
 VECTOR = {
     "_min": np.minimum, "_max": np.maximum, "_abs": np.abs, "_exp": np.exp, "_ln": np.log,
     "_log": _v_log, "_sqrt": np.sqrt, "_pow": np.power, "_int": np.trunc,
@@ -147,6 +155,6 @@ VECTOR = {
     "_tan": np.tan, "_asin": np.arcsin, "_acos": np.arccos, "_atan": np.arctan,
     "_sinh": np.sinh, "_cosh": np.cosh, "_tanh": np.tanh, "_xidz": _v_xidz,
     "_zidz": _v_zidz, "_pulse": _v_pulse, "_ptrain": _v_ptrain, "_max0": _v_max0,
-    "_where": _v_where, "_and": _v_and, "_or": _v_or, "_not": _v_not,
+    "_ramp": _v_ramp, "_where": _v_where, "_and": _v_and, "_or": _v_or, "_not": _v_not,
     "_INF": np.float64(np.inf), "_NAN": np.float64(np.nan), "_ONE": np.float64(1.0),
 }

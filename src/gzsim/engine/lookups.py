@@ -129,6 +129,12 @@ def interp_grid(times, xp, fp) -> np.ndarray:
         return np.interp(np.asarray(times, dtype=float), xp, fp)
     out = np.empty((len(times), fp.shape[0]))
     xs = xp.tolist()
+    with np.errstate(all="ignore"):
+        _interp_rows(times, xs, fp, out)
+    return out
+
+
+def _interp_rows(times, xs, fp, out) -> None:
     m = len(xs)
     for k, x in enumerate(times):
         if math.isnan(x):
@@ -150,4 +156,3 @@ def interp_grid(times, xp, fp) -> np.ndarray:
                 same = np.isnan(res) & (fp[:, j] == fp[:, j + 1])
                 res[same] = fp[same, j]
             out[k] = res
-    return out

@@ -14,26 +14,25 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from unicodedata import normalize
 
 import numpy as np
 import pandas as pd
 
-from . import functions as fn
 from .codegen import INLINE_KINDS, build_runner
 from .errors import EngineError, UnknownParameterError, UnknownVariableError
 from .graph import Analysis
 from .lookups import constant_lookup, interp_grid, scalar_lookup, vector_lookup
-from .params import TimeSeriesParam, normalise
+from .params import normalise
 from .pysdtypes import int_initialised
 from .statefuls import SCALAR_CLASSES, VECTOR_CLASSES
-from .translate import CONTROL_KEYS, ModelIR, _loose_key, clean_key
+from .timing import control_values, evaluate_constant, time_grid
+from .translate import ModelIR, _loose_key, clean_key
 
 __all__ = ["CompiledModel"]
 
-_MAX_STEPS = 10_000_000
 _ARITHMETIC = (ZeroDivisionError, OverflowError, ValueError)
+_MAX_RUNNERS = 256  # compiled plans kept per model
 
 
 def _int_typed(value) -> bool:
@@ -77,6 +76,8 @@ class CompiledModel:
     columns : tuple of str
         The columns :meth:`run` returns by default (PySD's order: control
         variables first, lookup tables left out).
+    stocks : tuple of str
+        Variables defined by an INTEG.
     constants : dict
         Vensim name -> value of every constant (a number in the model file).
     initial_time, final_time, time_step, saveper : float
@@ -92,15 +93,16 @@ class CompiledModel:
         named = [n for n in ir.nodes if n.name is not None]
         self.variable_names = tuple(n.name for n in named)
         self.columns = tuple(ir.nodes[i].name for i in ir.columns)
+        self.stocks = tuple(n.name for n in named if n.expr and n.expr[0] == "sf"
+                            and ir.statefuls[n.expr[1]].kind == "integ")
         self._index: dict[str, int] = {}
         for node in named:
             for variant in (node.name, node.name.lower(), node.name.strip('"').lower(),
                             clean_key(node.name), _loose_key(node.name),
                             _pysd_identifier(node.name)):
                 self._index.setdefault(variant, node.index)
-        with np.errstate(all="ignore"):
-            self._defaults = {n.index: float(self._evaluate(n.expr, {}))
-                              for n in ir.nodes if n.kind == "constant"}
+        self._defaults = {n.index: float(evaluate_constant(n.expr, None, ir.path))
+                          for n in ir.nodes if n.kind == "constant"}
         self.constants = {ir.nodes[i].name: v for i, v in self._defaults.items()}
         self._lk_default = {
             "scalar": [scalar_lookup(ir.tables[t].x, ir.tables[t].y, m) for t, m in ir.lookup_calls],
@@ -185,88 +187,18 @@ class CompiledModel:
             raise EngineError("run_batch needs at least one parameter set", self.path)
         return prep
 
-    def _evaluate(self, expr: tuple, values: dict, resolve=None):
-        """Value of a constant expression (numpy rules), for constants and controls."""
-        ev = lambda e: self._evaluate(e, values, resolve)  # noqa: E731
-        tag, V = expr[0], fn.VECTOR
-        if tag == "num":
-            return np.float64(expr[1])
-        if tag == "node":
-            if resolve is None:
-                raise EngineError("constant refers to a variable", self.path)
-            return resolve(expr[1])
-        if tag == "neg":
-            return -ev(expr[1])
-        if tag in ("not", "and", "or"):
-            return V["_" + tag](*[ev(a) for a in expr[1:]])
-        if tag == "if":
-            return V["_where"](ev(expr[1]), ev(expr[2]), ev(expr[3]))
-        if tag == "bin":
-            a, b = ev(expr[2]), ev(expr[3])
-            ops = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide,
-                   "^": np.power, "=": np.equal, "<>": np.not_equal, "<": np.less,
-                   "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
-            return np.float64(ops[expr[1]](a, b))
-        if tag == "call" and expr[1] in fn.FUNCTION_HELPERS and expr[1] not in (
-                "pulse", "pulse_train"):
-            return V[fn.FUNCTION_HELPERS[expr[1]]](*[ev(a) for a in expr[2]])
-        raise EngineError("control variables must be constant expressions", self.path)
-
     def _controls(self, prep: _Prepared, given: dict) -> dict:
-        ir, out = self._ir, {}
-
-        def resolve(i, stack=()):
-            node = ir.nodes[i]
-            if node.kind == "control":
-                key = clean_key(node.name)
-                if given.get(key) is not None:
-                    return np.float64(given[key])
-                if i in stack:
-                    raise EngineError(f"control variable '{node.name}' refers to itself", self.path)
-                return self._evaluate(node.expr, {}, lambda j: resolve(j, stack + (i,)))
-            if node.kind == "constant":
-                value = np.unique(np.asarray(prep.consts.get(i, self._defaults[i])))
-                if len(value) != 1:
-                    raise EngineError(f"'{node.name}' sets a control variable and must be the "
-                                      "same for all parameter sets", self.path)
-                return np.float64(value[0])
-            raise EngineError(f"control variables may only use constants, not '{node.name}'",
-                              self.path)
-
-        with np.errstate(all="ignore"):
-            for key in CONTROL_KEYS:
-                if given.get(key) is not None:
-                    out[key] = float(given[key])
-                elif key in ir.control:
-                    out[key] = float(resolve(ir.control[key]))
-        out.setdefault("saveper", out["time_step"])
+        out = control_values(self._ir, lambda i: prep.consts.get(i, self._defaults[i]), given)
         out["given"] = frozenset((k, _int_typed(v)) for k, v in given.items() if v is not None)
         return out
 
     def _grid(self, c: dict):
         key = (c["initial_time"], c["final_time"], c["time_step"], c["saveper"])
         grid = self._grids.get(key)
-        if grid is not None:
-            return grid
-        t0, tf, dt, sp = key
-        if not all(np.isfinite(key)) or dt <= 0 or sp <= 0:
-            raise EngineError(f"bad control settings: INITIAL TIME {t0}, FINAL TIME {tf}, "
-                              f"TIME STEP {dt}, SAVEPER {sp}", self.path)
-        if (tf - t0) / dt > _MAX_STEPS:
-            raise EngineError(f"more than {_MAX_STEPS} time steps", self.path)
-        prec = dt * 1e-5   # PySD's Time.rprec tolerance
-        times, record, t = [], [], t0
-        while True:
-            delay = t - t0
-            times.append(t)
-            record.append(delay % sp < prec or -delay % sp < prec)
-            if not t + dt * 1e-5 < tf:
-                break
-            t = t + dt
-        saved = np.round(np.array([x for x, r in zip(times, record) if r], dtype=float),
-                         -int(np.log10(dt * 1e-5)))
-        grid = (times, np.array(times, dtype=float), record, saved)
-        self._grids[key] = grid
+        if grid is None:
+            if len(self._grids) >= _MAX_RUNNERS:
+                self._grids.clear()
+            grid = self._grids[key] = time_grid(*key, path=self.path)
         return grid
 
     # ------------------------------------------------------------------ runs
@@ -280,8 +212,10 @@ class CompiledModel:
                 used = {i - n_nodes for i in plan.init_order if i >= n_nodes}
                 helpers = sorted(k for k in used | set(plan.step_statefuls)
                                  if self._ir.statefuls[k].kind not in INLINE_KINDS)
-                runner, _ = build_runner(self._ir, plan, mode, helpers)
-                entry = self._runners[key] = (plan, runner, helpers)
+                runner, source = build_runner(self._ir, plan, mode, helpers)
+                if len(self._runners) >= _MAX_RUNNERS:  # forget the oldest plan
+                    self._runners.pop(next(iter(self._runners)))
+                entry = self._runners[key] = (plan, runner, helpers, source)
         return entry
 
     def _flags(self, helpers, prep: _Prepared, control: dict) -> dict:
@@ -295,7 +229,8 @@ class CompiledModel:
 
     def _execute(self, mode, outputs, prep: _Prepared, control: dict):
         times, tarr, record, saved = self._grid(control)
-        plan, runner, helpers = self._runner(mode, tuple(dict.fromkeys(outputs)), prep.overrides)
+        plan, runner, helpers, _ = self._runner(mode, tuple(dict.fromkeys(outputs)),
+                                                prep.overrides)
         vector = mode == "vector"
         n = prep.n if vector else None
         cast = (lambda v: np.float64(v) if np.ndim(v) == 0 else np.asarray(v, float)) \
@@ -419,11 +354,16 @@ class CompiledModel:
         for label, i in zip(labels, outputs):
             if i in statics:
                 # constant over time: a read-only broadcast view costs no memory
-                value = np.asarray(statics[i], dtype=float).reshape(-1, 1)
+                value = np.array(statics[i], dtype=float).reshape(-1, 1)  # a copy
                 result[label] = np.broadcast_to(value, (prep.n, len(saved)))
             else:
                 result[label] = out[dynamic.index(i)].T
         return result
+
+    def generated_sources(self) -> list[str]:
+        """The Python source of every runner compiled so far (for inspection and audits)."""
+        with self._lock:
+            return [entry[3] for entry in self._runners.values()]
 
     def output_times(self, *, initial_time=None, final_time=None, time_step=None,
                      saveper=None) -> np.ndarray:

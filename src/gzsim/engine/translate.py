@@ -70,15 +70,18 @@ STEP_ROLES = {
     "forecast": ("input", "average_time"), "sample": ("condition", "input"), "initial": (),
 }
 
-_UNSUPPORTED_STRUCTURES = {
-    ae.DataStructure: "DATA variables",
-    ae.GetLookupsStructure: "GET XLS/DIRECT LOOKUPS",
-    ae.GetDataStructure: "GET XLS/DIRECT DATA",
-    ae.GetConstantsStructure: "GET XLS/DIRECT CONSTANTS",
-    ae.AllocateAvailableStructure: "ALLOCATE AVAILABLE",
-    ae.AllocateByPriorityStructure: "ALLOCATE BY PRIORITY",
-    ae.SubscriptsReferenceStructure: "subscripts",
-    ae.LookupsStructure: "a lookup definition inside an equation",
+_NO_SUBSCRIPTS = "write one variable per subscript element instead"
+_NO_DATA = ("give the values as a lookup table or pass them as a time-series parameter "
+            "(pandas Series)")
+_UNSUPPORTED_STRUCTURES = {  # structure -> (construct, fix)
+    ae.DataStructure: ("DATA variables", _NO_DATA),
+    ae.GetLookupsStructure: ("GET XLS/DIRECT LOOKUPS", _NO_DATA),
+    ae.GetDataStructure: ("GET XLS/DIRECT DATA", _NO_DATA),
+    ae.GetConstantsStructure: ("GET XLS/DIRECT CONSTANTS", "write the constants in the model"),
+    ae.AllocateAvailableStructure: ("ALLOCATE AVAILABLE", _NO_SUBSCRIPTS),
+    ae.AllocateByPriorityStructure: ("ALLOCATE BY PRIORITY", _NO_SUBSCRIPTS),
+    ae.SubscriptsReferenceStructure: ("subscripts", _NO_SUBSCRIPTS),
+    ae.LookupsStructure: ("a lookup definition inside an equation", None),
 }
 
 
@@ -149,8 +152,8 @@ class _Translator:
         self.owner = ""
 
     # ------------------------------------------------------------------ helpers
-    def unsupported(self, construct: str) -> UnsupportedFeatureError:
-        return UnsupportedFeatureError(construct, self.owner or None, self.m.path)
+    def unsupported(self, construct: str, fix: str | None = None) -> UnsupportedFeatureError:
+        return UnsupportedFeatureError(construct, self.owner or None, self.m.path, fix)
 
     def new_node(self, name, kind, expr, table=None) -> int:
         node = Node(len(self.m.nodes), name, kind, expr, self.owner, table)
@@ -169,7 +172,8 @@ class _Translator:
         if index is None:
             index = self.m.by_key.get(_loose_key(key))
         if index is None:
-            raise EngineError(f"variable '{self.owner}' refers to '{reference}', which is not "
+            shown = reference.replace("_", " ")
+            raise EngineError(f"variable '{self.owner}' refers to '{shown}', which is not "
                               "defined in the model", self.m.path)
         return index
 
@@ -200,11 +204,11 @@ class _Translator:
         if isinstance(ast, str):
             raise self.unsupported("a text argument")
         if isinstance(ast, np.ndarray):
-            raise self.unsupported("arrays (subscripts)")
+            raise self.unsupported("arrays (subscripts)", _NO_SUBSCRIPTS)
         handler = getattr(self, "_" + type(ast).__name__, None)
         if handler is None:
-            construct = _UNSUPPORTED_STRUCTURES.get(type(ast), type(ast).__name__)
-            raise self.unsupported(construct)
+            raise self.unsupported(*_UNSUPPORTED_STRUCTURES.get(type(ast),
+                                                               (type(ast).__name__, None)))
         return handler(ast)
 
     def _ArithmeticStructure(self, ast) -> tuple:
@@ -244,7 +248,7 @@ class _Translator:
 
     def _ReferenceStructure(self, ast) -> tuple:
         if ast.subscripts is not None:
-            raise self.unsupported("subscripts")
+            raise self.unsupported("subscripts", _NO_SUBSCRIPTS)
         if ast.reference == "time":
             return ("time",)
         index = self.resolve(ast.reference)
@@ -364,27 +368,28 @@ def translate(model: am.AbstractModel, path: str | Path) -> ModelIR:
     tr = _Translator(ir)
     if len(model.sections) != 1 or model.sections[0].type != "main":
         macro = next((s.name for s in model.sections if s.type != "main"), None)
-        raise UnsupportedFeatureError(f"the macro '{macro}'" if macro else "macros", None, ir.path)
+        raise UnsupportedFeatureError(f"the macro '{macro}'" if macro else "macros", None, ir.path,
+                                      "write the macro's equations out in the model")
     section = model.sections[0]
     if section.subscripts:
         raise UnsupportedFeatureError(f"subscripts (range '{section.subscripts[0].name}')",
-                                      None, ir.path)
+                                      None, ir.path, _NO_SUBSCRIPTS)
     elements = list(section.elements)
     # first pass: names, so that references resolve whatever the file order
     for element in elements:
         tr.owner = element.name
         if len(element.components) != 1 or element.components[0].subscripts[0]:
-            raise tr.unsupported("subscripts")
+            raise tr.unsupported("subscripts", _NO_SUBSCRIPTS)
         component = element.components[0]
         key = clean_key(element.name)
         if key in ir.by_key or key == "time":
             raise EngineError(f"variable '{element.name}' is defined twice", ir.path)
         if isinstance(component, am.AbstractData):
-            raise tr.unsupported("DATA variables")
+            raise tr.unsupported("DATA variables", _NO_DATA)
         if isinstance(component, am.AbstractLookup):
             if not isinstance(component.ast, ae.LookupsStructure):
-                raise tr.unsupported(_UNSUPPORTED_STRUCTURES.get(type(component.ast),
-                                                                  "external lookups"))
+                raise tr.unsupported(*_UNSUPPORTED_STRUCTURES.get(type(component.ast),
+                                                                   ("external lookups", None)))
             x, y = tr.table_points(component.ast)
             table = Table(len(ir.tables), element.name, x, y)
             ir.tables.append(table)

@@ -35,8 +35,19 @@ def vensim_key(name: str) -> str:
     return " ".join(name.strip().strip('"').replace("_", " ").split()).lower()
 
 
+class Bilingual:
+    """Mixin for items with ``label_en`` and ``label_zh``."""
+
+    label_en: str
+    label_zh: str
+
+    def label(self, lang: str = "en") -> str:
+        """Label in *lang* (``"en"`` or ``"zh"``)."""
+        return self.label_zh if lang == "zh" else self.label_en
+
+
 @dataclass(frozen=True)
-class Lever:
+class Lever(Bilingual):
     """A policy lever: a model constant a scenario may set."""
 
     id: str
@@ -54,13 +65,9 @@ class Lever:
     source: str = ""
     cost: str = ""
 
-    def label(self, lang: str = "en") -> str:
-        """Label in *lang* (``"en"`` or ``"zh"``)."""
-        return self.label_zh if lang == "zh" else self.label_en
-
 
 @dataclass(frozen=True)
-class Uncertain:
+class Uncertain(Bilingual):
     """A model constant whose value is uncertain; drawn in Monte-Carlo runs."""
 
     id: str
@@ -73,12 +80,9 @@ class Uncertain:
     help_zh: str = ""
     source: str = ""
 
-    def label(self, lang: str = "en") -> str:
-        return self.label_zh if lang == "zh" else self.label_en
-
 
 @dataclass(frozen=True)
-class Indicator:
+class Indicator(Bilingual):
     """A model variable reported in the results (its value at ``time == year``)."""
 
     id: str
@@ -90,9 +94,6 @@ class Indicator:
     help_en: str = ""
     help_zh: str = ""
     source: str = ""
-
-    def label(self, lang: str = "en") -> str:
-        return self.label_zh if lang == "zh" else self.label_en
 
 
 @dataclass(frozen=True)

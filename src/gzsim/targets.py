@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._toml import Checker, read_toml, suggest
+from .catalogue import Bilingual
 from .errors import Problem, TargetsError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,7 +21,7 @@ _TEXTS = ("label_en", "label_zh", "source")
 
 
 @dataclass(frozen=True)
-class Target:
+class Target(Bilingual):
     """One plan target: indicator *id* must be at least/at most *threshold* in *year*."""
 
     id: str
@@ -39,9 +40,6 @@ class Target:
         if self.direction == "at_least":
             return bool(value >= self.threshold)
         return bool(value <= self.threshold)
-
-    def label(self, lang: str = "en") -> str:
-        return self.label_zh if lang == "zh" else self.label_en
 
 
 @dataclass(frozen=True)

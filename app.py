@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import gzsim
+from gzsim.analysis.common import target_values
 from gzsim.paths import scenarios_dir
 from gzsim.scenario import with_levers
 
@@ -64,12 +65,14 @@ st.title("Can Ganzhou reach its 2025 S&T targets?" if lang == "en" else "赣州�
 targets = scenario.targets
 rows = []
 for target in targets or []:
-    value = results.query("indicator == @target.id and year == @target.year")["value"].iloc[0]
+    path = results.query("indicator == @target.id").sort_values("year")
+    # The target's measure (level, plan-period total or growth rate) of the run.
+    value = float(target_values(target, path["value"].to_numpy()[None, :], path["year"].to_numpy())[0])
     rows.append({
         "target": target.label(lang),
         "2025 target": target.threshold,
-        "scenario": round(float(value), 2),
-        "met": "✅" if target.is_met(float(value)) else "❌",
+        "scenario": round(value, 2),
+        "met": "✅" if target.is_met(value) else "❌",
     })
 if rows:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
+import gzsim
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
 
 
 @pytest.fixture()
@@ -22,7 +25,8 @@ def _scoreboard(at):
 
 def test_app_starts_with_a_scoreboard_of_every_target(app):
     board = _scoreboard(app)
-    assert len(board) == 8
+    targets = gzsim.load_targets(ROOT / "scenarios" / "targets" / "plan_2025.toml")
+    assert len(board) == len(targets)
     assert board["scenario"].notna().all()
 
 

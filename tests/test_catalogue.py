@@ -39,7 +39,7 @@ def test_fixture_catalogue_loads_with_all_sections(catalogue):
     lever = catalogue.lever("st_budget_growth")
     assert (lever.default, lever.min, lever.max, lever.step) == (0.096, 0.0, 0.3, 0.005)
     assert lever.label("zh") == "市级财政科技支出增速" and lever.group == "fiscal"
-    assert catalogue.lever("rd_subsidy").cost == "none"
+    assert catalogue.lever("rd_subsidy").cost == ""
 
 
 def test_integer_defaults_become_floats(catalogue):

@@ -69,7 +69,7 @@ def test_bad_target_is_reported_with_the_file_name(write, old, new, message):
 
 def test_duplicate_target_is_reported(write):
     path = write("t.toml", GOOD + GOOD.split("\n", 2)[2])
-    with pytest.raises(TargetsError, match="a target for 'rd_intensity' in 2025 is given twice"):
+    with pytest.raises(TargetsError, match="a level target for 'rd_intensity' in 2025 is given twice"):
         load_targets(path)
 
 

@@ -20,7 +20,10 @@ from .sampling import Distribution, parse_distribution
 __all__ = ["Lever", "Uncertain", "Indicator", "Catalogue", "load_catalogue", "vensim_key"]
 
 _TEXT = ("label_en", "label_zh")
-_LEVER_OPTIONAL = ("step", "group", "help_en", "help_zh", "source", "cost")
+_LEVER_OPTIONAL = ("step", "group", "help_en", "help_zh", "source", "cost", "kind")
+#: A policy lever is the municipality's to set; a scenario input (GDP growth, national tax
+#: policy) describes the world the policy meets, and goal seeking does not move it.
+LEVER_KINDS = ("policy", "scenario_input")
 _UNCERTAIN_OPTIONAL = ("help_en", "help_zh", "source")
 _INDICATOR_OPTIONAL = ("group", "help_en", "help_zh", "source")
 
@@ -64,6 +67,7 @@ class Lever(Bilingual):
     help_zh: str = ""
     source: str = ""
     cost: str = ""
+    kind: str = "policy"
 
 
 @dataclass(frozen=True)
@@ -229,7 +233,10 @@ def _lever(check: Checker, table: dict[str, Any], where: str, seen: dict[str, st
             check.add(f"{where}: min {lo:g} must be below max {hi:g}")
         elif not lo <= default <= hi:
             check.add(f"{where}: default {default:g} is outside [min, max] = [{lo:g}, {hi:g}]")
-    texts = _texts(check, table, where, (*_TEXT, "group", "help_en", "help_zh", "source", "cost"))
+    texts = _texts(check, table, where, (*_TEXT, "group", "help_en", "help_zh", "source", "cost", "kind"))
+    if texts.get("kind", "policy") not in LEVER_KINDS:
+        check.add(f"{where}: kind '{texts['kind']}' is unknown{suggest(texts['kind'], LEVER_KINDS)} "
+                  f"(use {' or '.join(LEVER_KINDS)})")
     if len(check.problems) > n0:
         return None
     return Lever(lever_id, vensim, unit, default, lo, hi, step=step, **texts)  # type: ignore[arg-type]

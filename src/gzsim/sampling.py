@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ._toml import Checker, suggest
 
@@ -54,6 +53,9 @@ class Distribution:
     sd: float | None = None
 
     def _scipy(self) -> Any:
+        # scipy.stats costs ~0.8 s to import: only when a distribution is actually used.
+        from scipy import stats
+
         if self.kind == "uniform":
             return stats.uniform(loc=self.min, scale=self.max - self.min)
         if self.kind == "triangular":

@@ -17,6 +17,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Target", "Targets", "load_targets", "DIRECTIONS"]
 
 DIRECTIONS = ("at_least", "at_most")
+#: What of the indicator a target is about: its value in the target year, its total over the
+#: plan period (base_year+1 .. year), or its compound annual growth from base_year (a fraction).
+MEASURES = ("level", "cumulative", "cagr")
 _TEXTS = ("label_en", "label_zh", "source")
 
 
@@ -34,6 +37,7 @@ class Target(Bilingual):
     label_en: str = ""
     label_zh: str = ""
     source: str = ""
+    measure: str = "level"
 
     def is_met(self, value: float) -> bool:
         """Whether an indicator value meets the target (NaN never does)."""
@@ -99,13 +103,13 @@ def load_targets(path: str | os.PathLike[str], *, catalogue: "Catalogue | None" 
     name = check.string(data, "name", "targets file", default=path.stem) or path.stem
     titles = {k: check.string(data, k, "targets file", default="") or "" for k in ("title_en", "title_zh")}
     items: list[Target] = []
-    seen: set[tuple[str, int]] = set()
+    seen: set[tuple[str, int, str | None]] = set()
     for i, table in enumerate(check.array_of_tables(data, "target")):
         tid = table.get("id")
         where = f"target '{tid}'" if isinstance(tid, str) else f"[[target]] #{i + 1}"
         n0 = len(check.problems)
         check.keys(table, where, required=("id", "year", "threshold", "direction"),
-                   optional=("base_year", "base_value", "headline", *_TEXTS))
+                   optional=("base_year", "base_value", "headline", "measure", *_TEXTS))
         tid = check.string(table, "id", where)
         year = check.integer(table, "year", where)
         threshold = check.number(table, "threshold", where)
@@ -113,19 +117,25 @@ def load_targets(path: str | os.PathLike[str], *, catalogue: "Catalogue | None" 
         if direction is not None and direction not in DIRECTIONS:
             check.add(f"{where}: direction '{direction}' is unknown{suggest(direction, DIRECTIONS)} "
                       f"(use at_least or at_most)")
+        measure = check.string(table, "measure", where, default="level")
+        if measure is not None and measure not in MEASURES:
+            check.add(f"{where}: measure '{measure}' is unknown{suggest(measure, MEASURES)} "
+                      f"(use {', '.join(MEASURES)})")
         base_year = check.integer(table, "base_year", where)
         base_value = check.number(table, "base_value", where)
         headline = check.boolean(table, "headline", where, default=False)
         texts = {k: check.string(table, k, where, default="") or "" for k in _TEXTS}
+        if measure in ("cumulative", "cagr") and base_year is None:
+            check.add(f"{where}: a {measure} target needs base_year (the period starts after it)")
         if tid is not None and year is not None:
-            if (tid, year) in seen:
-                check.add(f"{where}: a target for '{tid}' in {year} is given twice")
-            seen.add((tid, year))
+            if (tid, year, measure) in seen:
+                check.add(f"{where}: a {measure} target for '{tid}' in {year} is given twice")
+            seen.add((tid, year, measure))
         if base_year is not None and year is not None and base_year >= year:
             check.add(f"{where}: base_year {base_year} must be before year {year}")
         if len(check.problems) == n0:
             items.append(Target(tid, year, threshold, direction,  # type: ignore[arg-type]
-                                base_year, base_value, headline, **texts))
+                                base_year, base_value, headline, **texts, measure=measure))
     if not items and not check.problems:
         check.add("the targets file has no [[target]] entries")
     result = Targets(name=name, path=path.resolve(), targets=tuple(items), **titles)

@@ -1,0 +1,173 @@
+"""Will we reach the targets?  Probability of meeting each target, per scenario.
+
+For every target: the deterministic value, the median and 5th/95th
+percentiles of the target's measure over the Monte-Carlo samples, the share
+of samples meeting the target (its probability, with a Monte-Carlo standard
+error), a :class:`Status`, and the plan-period outputs (value at the end of
+the period, cumulative total, CAGR; medians over the samples).  One extra row
+per scenario, ``target = "all_headline"``, gives the joint probability of
+meeting every headline target in the same sample.
+
+Samples come from :meth:`gzsim.Model.draw`: the catalogue's uncertain
+parameters (the calibration ensemble, once calibrated) and the scenario's
+declared uncertainties.  The deterministic run (sample 0) is reported but not
+counted.  With one seed every scenario gets the same draws of the catalogue
+parameters (common random numbers).
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import UsageError
+from ..targets import Targets
+from .common import (check_count, check_seed, met, provenance, resolve_targets, select_targets,
+                     target_values)
+from .distributed import Execution
+from .plan_period import Measure, measure_of, period_for, plan_period_values
+from .runner import BatchRunner
+
+__all__ = ["Status", "reach", "REACH_COLUMNS", "ALL_HEADLINE"]
+
+ALL_HEADLINE = "all_headline"
+REACH_COLUMNS = ["scenario", "target", "year", "measure", "direction", "threshold", "headline",
+                 "deterministic", "median", "p05", "p95", "probability", "mc_se", "status",
+                 "period", "end_value", "cumulative", "cagr", "samples"]
+
+
+class Status(enum.Enum):
+    """How likely a target is to be met."""
+
+    ON_TRACK = "on track"
+    """Probability >= 0.8."""
+    AT_RISK = "at risk"
+    """Probability in [0.4, 0.8)."""
+    OFF_TRACK = "off track"
+    """Probability < 0.4."""
+
+    @classmethod
+    def from_probability(cls, p: float) -> "Status":
+        if p >= 0.8:
+            return cls.ON_TRACK
+        if p >= 0.4:
+            return cls.AT_RISK
+        return cls.OFF_TRACK
+
+
+def _quantiles(x: np.ndarray) -> tuple[float, float, float]:
+    if not np.isfinite(x).any():
+        return (np.nan, np.nan, np.nan)
+    q = np.nanquantile(x, [0.5, 0.05, 0.95])
+    return float(q[0]), float(q[1]), float(q[2])
+
+
+def _median(x: np.ndarray) -> float:
+    return float(np.nanmedian(x)) if np.isfinite(x).any() else float("nan")
+
+
+def _scenario_rows(runner: BatchRunner, sc: Any, targets: Targets, *, samples: int, seed: int,
+                   year: int | None) -> list[dict[str, Any]]:
+    model = runner.model
+    chosen = select_targets(targets, year=year, years=model.years)
+    ids = list(dict.fromkeys(t.id for t in chosen))
+    draws = model.draw(sc, samples, np.random.default_rng(seed))
+    det = runner.run(sc, n=1, indicators=ids, desc=f"reach {sc.name}")
+    mc = runner.run(sc, draws=draws, indicators=ids, desc=f"reach {sc.name}")
+    years = runner.years
+    rows = []
+    joint = np.ones(samples, dtype=bool)
+    headline = []
+    for t in chosen:
+        measure, period = measure_of(t), period_for(t)
+        values = target_values(t, mc[t.id], years)
+        ok = met(t, values)
+        p = float(ok.mean())
+        median, p05, p95 = _quantiles(values)
+        plan = plan_period_values(mc[t.id], years, period)
+        if t.headline:
+            joint &= ok
+            headline.append(t)
+        rows.append({
+            "scenario": sc.name, "target": t.id, "year": t.year, "measure": measure.value,
+            "direction": t.direction, "threshold": float(t.threshold), "headline": bool(t.headline),
+            "deterministic": float(target_values(t, det[t.id], years)[0]),
+            "median": median, "p05": p05, "p95": p95, "probability": p,
+            "mc_se": float(np.sqrt(p * (1 - p) / samples)),
+            "status": Status.from_probability(p).value, "period": period.label,
+            "end_value": _median(plan[Measure.LEVEL]), "cumulative": _median(plan[Measure.CUMULATIVE]),
+            "cagr": _median(plan[Measure.CAGR]), "samples": samples,
+        })
+    if headline:
+        p = float(joint.mean())
+        det_all = all(bool(met(t, target_values(t, det[t.id], years))[0]) for t in headline)
+        rows.append({
+            "scenario": sc.name, "target": ALL_HEADLINE, "year": max(t.year for t in headline),
+            "measure": "joint", "direction": "", "threshold": float("nan"), "headline": True,
+            "deterministic": float(det_all), "median": float("nan"), "p05": float("nan"),
+            "p95": float("nan"), "probability": p, "mc_se": float(np.sqrt(p * (1 - p) / samples)),
+            "status": Status.from_probability(p).value, "period": "", "end_value": float("nan"),
+            "cumulative": float("nan"), "cagr": float("nan"), "samples": samples,
+        })
+    return rows
+
+
+def reach(model: Any, scenarios: Sequence[Any], *, samples: int = 1000, seed: int,
+          year: int | None = None, targets: Targets | str | os.PathLike | None = None,
+          execution: Execution | None = None) -> pd.DataFrame:
+    """Probability of meeting each target, per scenario.
+
+    Parameters
+    ----------
+    model : gzsim.Model
+    scenarios : sequence of ResolvedScenario
+    samples : int
+        Monte-Carlo samples (>= 1) besides the deterministic run.
+    seed : int
+        Seed of ``numpy.random.default_rng``; each scenario gets a generator
+        with this seed (common random numbers).
+    year : int, optional
+        Replaces every target's year (must be one of ``model.years``).
+    targets : Targets or path, optional
+        Default: each scenario's own targets.
+    execution : Execution, optional
+        Local (default) or a Dask cluster; results are identical.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`REACH_COLUMNS`: per scenario one row per target, then
+        the ``all_headline`` row.  ``deterministic`` is the measure in the
+        deterministic run (for ``all_headline``: 1.0 if it meets all headline
+        targets).  ``end_value``, ``cumulative`` and ``cagr`` are medians over
+        the samples of the plan-period outputs (CAGR as a fraction per year).
+        ``attrs`` hold the provenance.
+
+    Raises
+    ------
+    UsageError
+        Bad samples/seed/year, scenarios without targets, duplicate names.
+    """
+    samples = check_count(samples, "samples", minimum=1)
+    seed = check_seed(seed)
+    if not scenarios:
+        raise UsageError("no scenario given")
+    names = [s.name for s in scenarios]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise UsageError(f"scenario name(s) {', '.join(dupes)} given more than once")
+    runner = BatchRunner(model, execution)
+    resolved = [(sc, resolve_targets(sc, targets, model.catalogue)) for sc in scenarios]
+    for sc, tg in resolved:  # check every scenario's targets before running anything
+        select_targets(tg, year=year, years=model.years)
+    rows = []
+    for sc, tg in resolved:
+        rows.extend(_scenario_rows(runner, sc, tg, samples=samples, seed=seed, year=year))
+    table = pd.DataFrame(rows, columns=REACH_COLUMNS)
+    table.attrs = provenance(model, scenarios, analysis="reach", seed=seed, samples=samples,
+                             year=year, targets={sc.name: tg.name for sc, tg in resolved})
+    return table

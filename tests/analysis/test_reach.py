@@ -1,0 +1,109 @@
+"""reach: probabilities against analytic answers on the toy model, determinism, common draws."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gzsim.analysis.reach import ALL_HEADLINE, REACH_COLUMNS, Status, reach
+from gzsim.errors import UsageError
+from gzsim.targets import Target, Targets
+
+
+@dataclass(frozen=True)
+class MTarget(Target):
+    measure: str = "level"
+
+
+def test_probability_matches_the_analytic_answer(toy, toy_sc):
+    # base: a = 0.5, so outcome = 0.5 + U[0,1] >= 1.2 with probability 0.3 exactly.
+    n = 20000
+    table = reach(toy, [toy_sc("base")], samples=n, seed=3)
+    row = table.set_index("target").loc["outcome"]
+    assert abs(row.probability - 0.3) < 4 * np.sqrt(0.3 * 0.7 / n)
+    assert row.mc_se == pytest.approx(np.sqrt(row.probability * (1 - row.probability) / n))
+    assert row["median"] == pytest.approx(1.0, abs=0.02)
+    assert row.p05 == pytest.approx(0.55, abs=0.02) and row.p95 == pytest.approx(1.45, abs=0.02)
+    assert row.deterministic == pytest.approx(1.0)  # noise at its model value 0.5
+    assert row.status == Status.OFF_TRACK.value
+    assert list(table.columns) == REACH_COLUMNS
+
+
+def test_at_most_direction_and_joint_headline_row(toy, toy_sc):
+    table = reach(toy, [toy_sc("base")], samples=500, seed=1).set_index("target")
+    assert table.loc["product", "probability"] == 1.0  # 0 <= 0.5 always
+    # grower = (1 + 0.025)^20 = 1.64 >= 1.5 always; the joint headline = outcome alone
+    assert table.loc["grower", "probability"] == 1.0
+    assert table.loc[ALL_HEADLINE, "probability"] == table.loc["outcome", "probability"]
+    assert table.loc[ALL_HEADLINE, "deterministic"] == 0.0
+
+
+def test_plan_period_outputs_and_measures(toy, toy_sc):
+    sc = toy_sc("base")
+    targets = Targets("m", sc.targets.path, (
+        MTarget("outcome", 2025, 6.0, "at_least", base_year=2020, headline=True, measure="cumulative"),
+        MTarget("grower", 2025, 0.1, "at_least", base_year=2020, measure="cagr")))
+    table = reach(toy, [sc], samples=4000, seed=2, targets=targets).set_index("target")
+    # cumulative 2021-2025 = 5 (0.5 + u) >= 6  <=>  u >= 0.7
+    assert abs(table.loc["outcome", "probability"] - 0.3) < 0.03
+    assert table.loc["outcome", "cumulative"] == pytest.approx(5.0, abs=0.1)
+    assert table.loc["outcome", "end_value"] == pytest.approx(1.0, abs=0.03)
+    assert table.loc["outcome", "period"] == "2021-2025"
+    # Euler with DT 0.25: CAGR = (1 + 0.1 / 4)^4 - 1 = 0.10381... >= 0.1
+    cagr = (1 + 0.1 / 4) ** 4 - 1
+    assert table.loc["grower", "median"] == pytest.approx(cagr, rel=1e-9)
+    assert table.loc["grower", "cagr"] == pytest.approx(cagr, rel=1e-9)
+    assert table.loc["grower", "probability"] == 1.0
+
+
+def test_same_seed_same_table_and_common_draws(toy, toy_sc):
+    a = reach(toy, [toy_sc("base"), toy_sc("more")], samples=300, seed=7)
+    b = reach(toy, [toy_sc("base"), toy_sc("more")], samples=300, seed=7)
+    pd.testing.assert_frame_equal(a, b)
+    c = reach(toy, [toy_sc("base")], samples=300, seed=8)
+    assert not np.allclose(a["median"].iloc[0], c["median"].iloc[0])
+    # more = base + 0.3 on a and b, same noise draws: medians shift by exactly 0.6
+    med = a.set_index(["scenario", "target"])["median"]
+    assert med["more", "outcome"] - med["base", "outcome"] == pytest.approx(0.6, abs=1e-9)
+    assert a.attrs["seed"] == 7 and set(a.attrs["scenarios"]) == {"base", "more"}
+
+
+def test_declared_uncertainty_is_drawn(toy, toy_sc):
+    # drawn: a ~ U[0.2, 0.8] + u ~ U[0, 1]: P(a + u >= 1.2) = 0.3 by symmetry
+    table = reach(toy, [toy_sc("drawn")], samples=20000, seed=5).set_index("target")
+    assert abs(table.loc["outcome", "probability"] - 0.3) < 0.015
+
+
+def test_year_override(toy, toy_sc):
+    table = reach(toy, [toy_sc("base")], samples=200, seed=1, year=2019).set_index("target")
+    assert table.loc["outcome", "year"] == 2019
+    assert table.loc["outcome", "probability"] == 0.0  # before the policy: outcome = u < 1.2
+    with pytest.raises(UsageError, match="outside the model's years"):
+        reach(toy, [toy_sc("base")], samples=10, seed=1, year=2040)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"samples": -1}, "samples must be"), ({"samples": 0}, "samples must be"),
+    ({"samples": 10, "seed": -2}, "seed must be"),
+])
+def test_bad_options(toy, toy_sc, kwargs, match):
+    kwargs.setdefault("seed", 1)
+    with pytest.raises(UsageError, match=match):
+        reach(toy, [toy_sc("base")], **kwargs)
+
+
+def test_status_thresholds():
+    assert Status.from_probability(0.8) is Status.ON_TRACK
+    assert Status.from_probability(0.79) is Status.AT_RISK
+    assert Status.from_probability(0.4) is Status.AT_RISK
+    assert Status.from_probability(0.39) is Status.OFF_TRACK
+
+
+def test_bundled_model_runs_every_target(ganzhou):
+    plan = ganzhou.load_scenario(ganzhou.catalogue.path.parents[1] / "scenarios" / "plan.toml")
+    table = reach(ganzhou, [plan], samples=200, seed=1)
+    assert len(table) == len(plan.targets) + 1
+    assert table["probability"].between(0, 1).all()

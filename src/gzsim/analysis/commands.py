@@ -170,8 +170,8 @@ def _cmd_reach(args: argparse.Namespace) -> int:
     with execution:
         table = reach(model, scenarios, samples=args.samples, seed=args.seed, year=args.year,
                       targets=args.targets, execution=execution)
-    return _emit(table, args, lambda: _show(table, ["scenario", "target", "year", "threshold", "median",
-                                                    "p05", "p95", "probability", "mc_se", "status"]))
+    return _emit(table, args, lambda: _show(table, ["scenario", "target", "measure", "year", "threshold",
+                                                    "median", "p05", "p95", "probability", "mc_se", "status"]))
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:

@@ -2,8 +2,8 @@
 
 Public API
 ----------
-load_model(path=None, *, engine="pysd") -> Model
-    The bundled Ganzhou model (or another catalogue) bound to an engine.
+load_model(path=None, *, engine="fast", calibration="auto") -> Model
+    The bundled Ganzhou model (or another catalogue) bound to an engine, with its calibration.
 load_scenario(path, *, catalogue=None) -> ResolvedScenario
 load_targets(path, *, catalogue=None) -> Targets
 load_catalogue(path) -> Catalogue

@@ -23,6 +23,9 @@ from .errors import GzsimError, Problem
 __all__ = ["main", "build_parser"]
 
 _FEATURE_COMMANDS: tuple[str, ...] = (
+    "gzsim.calibration.commands",
+    "gzsim.analysis.commands",
+    "gzsim.brief.commands",
 )
 
 
@@ -45,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     engine_opt = argparse.ArgumentParser(add_help=False)
     engine_opt.add_argument("--engine", default="fast",
                             help="simulation engine: fast (compiled, default) or pysd (the reference)")
+    engine_opt.add_argument("--calibration", metavar="DIR|none", default="auto",
+                            help="calibration folder (default: the bundled one for the bundled model; "
+                                 "'none' runs the model's hand-set values)")
     engine_opt.add_argument("--scenarios-dir", metavar="DIR", type=Path,
                             help="folder for bare scenario names (default: the project's scenarios/)")
 
@@ -84,6 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def model_from_args(args: argparse.Namespace):
+    """The model the common options (--model, --engine, --calibration) ask for."""
+    from .model import load_model
+
+    calibration = None if args.calibration == "none" else args.calibration
+    return load_model(args.model, engine=args.engine, calibration=calibration)
+
+
 def _report(problems: Sequence[Problem]) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -106,12 +120,11 @@ def _load_scenarios(model, args) -> list:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .model import load_model
     from .output import check_output_path, write_results
 
     if args.out is not None:
         check_output_path(args.out)  # fail before a long run, not after
-    model = load_model(args.model, engine=args.engine)
+    model = model_from_args(args)
     scenarios = _load_scenarios(model, args)
     result = model.run_many(scenarios, samples=args.samples, seed=args.seed)
     if args.samples and args.seed is None:
@@ -151,10 +164,9 @@ def _cmd_levers(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .errors import display_path
-    from .model import load_model
     from .paths import resolve_scenario
 
-    model = load_model(args.model, engine=args.engine)
+    model = model_from_args(args)
     failed = False
     for arg in args.scenarios:
         try:

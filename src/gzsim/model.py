@@ -15,18 +15,21 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from .catalogue import Catalogue, load_catalogue
+from .catalogue import Catalogue, load_catalogue, vensim_key
 from .engines import Engine, Param, make_engine, time_grid
 from .errors import CatalogueError, EngineError, UsageError
 from .paths import bundled_catalogue
 from .sampling import draw_parameters
 from .scenario import ResolvedScenario, load_scenario
 from .timepaths import LeverValue, values_at
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .calibration import Calibration
 
 __all__ = ["Model", "Simulation", "load_model", "catalogue_path", "COLUMNS"]
 
@@ -75,6 +78,10 @@ class Model:
     catalogue : Catalogue
     engine : Engine
         Any object following :class:`gzsim.engines.Engine`.
+    calibration : gzsim.calibration.Calibration, optional
+        Fitted parameters: every run starts from its fixed overrides and the
+        ensemble's central member, and Monte-Carlo samples draw from its
+        ensemble (see :meth:`draw`).  None runs the model's own values.
 
     Raises
     ------
@@ -83,9 +90,10 @@ class Model:
         ``policy_start`` is after the model's FINAL TIME.
     """
 
-    def __init__(self, catalogue: Catalogue, engine: Engine) -> None:
+    def __init__(self, catalogue: Catalogue, engine: Engine, *, calibration: "Calibration | None" = None) -> None:
         self.catalogue = catalogue
         self.engine = engine
+        self.calibration = calibration
         # Catalogue name -> the model's own spelling, which is what the engine takes.
         self._spelled = catalogue.check_names(engine.variable_names, model_label=catalogue.model_file.name)
         if catalogue.policy_start > engine.final_time:
@@ -96,6 +104,34 @@ class Model:
         first = math.ceil(engine.initial_time - 1e-9)
         self.years = np.arange(first, math.floor(engine.final_time + 1e-9) + 1)
         self.model_sha256 = hashlib.sha256(catalogue.model_file.read_bytes()).hexdigest()
+        self._by_key = {vensim_key(n): n.strip().strip('"') for n in engine.variable_names}
+        self._base = self._calibrated_inputs()
+
+    def _calibrated_inputs(self) -> dict[str, Param]:
+        """Engine inputs every run starts from: the calibration's fixed overrides and central set.
+
+        The central member (nearest every marginal median of the ensemble) rather than the
+        maximum a posteriori: the latter sits at the bounds of parameters the data do not pin,
+        so its paths can fall outside the ensemble's own band.
+        """
+        if self.calibration is None:
+            return {}
+        from .calibration import CalibrationError
+
+        base = {**self.calibration.fixed, **self.calibration.central}
+        unknown = [k for k in base if vensim_key(k) not in self._by_key]
+        if unknown:
+            raise CalibrationError(f"parameters {', '.join(unknown)} are not variables of "
+                                   f"{self.catalogue.model_file.name}; re-run gzsim calibrate",
+                                   path=self.calibration.path / "calibration.json")
+        return {self._by_key[vensim_key(k)]: v for k, v in base.items()}
+
+    @property
+    def calibration_id(self) -> str | None:
+        """sha256 of the calibration's ``calibration.json`` (None when uncalibrated)."""
+        if self.calibration is None:
+            return None
+        return hashlib.sha256((self.calibration.path / "calibration.json").read_bytes()).hexdigest()
 
     def __repr__(self) -> str:
         return (f"<gzsim.Model {self.catalogue.model_file.name} engine={self.engine.name} "
@@ -149,16 +185,22 @@ class Model:
         """
         sc = self._scenario(scenario)
         draws = dict(draws or {})
-        params: dict[str, Param] = {}
+        params: dict[str, Param] = dict(self._base)
         for lever in self.catalogue.levers:
             value = float(draws.pop(lever.vensim)) if lever.vensim in draws else sc.levers[lever.id]
             params[self._spelled[lever.vensim]] = self._lever_input(value)
         for u in self.catalogue.uncertain:
             if u.vensim in draws:
                 params[self._spelled[u.vensim]] = float(draws.pop(u.vensim))
+        for name in [n for n in draws if self.calibration is not None and n in self.calibration.posterior]:
+            params[self._base_name(name)] = float(draws.pop(name))
         if draws:
             raise UsageError(f"draws for unknown parameters: {', '.join(sorted(draws))}")
         return params
+
+    def _base_name(self, name: str) -> str:
+        """The engine's spelling of a calibrated parameter."""
+        return self._by_key[vensim_key(name)]
 
     # ------------------------------------------------------------------ running
 
@@ -191,10 +233,22 @@ class Model:
     def draw(self, scenario: ScenarioLike, n: int, rng: np.random.Generator) -> pd.DataFrame:
         """Draw *n* sets of the uncertain inputs (Vensim-name columns, index 1..n).
 
-        The catalogue's uncertain parameters and the scenario's declared
-        uncertainties; the one place Monte-Carlo inputs come from.
+        The one place Monte-Carlo inputs come from.  With a calibration: rows of
+        its ensemble for the fitted parameters, priors only for the catalogue's
+        uncertain parameters that act after the data (``history_neutral``; the
+        others stay at the values the fit was made with, since drawing them would
+        undo the fit), then the scenario's declared uncertainties.  Without
+        one: every catalogue uncertain parameter from its prior.  The ensemble and
+        the catalogue come first, so scenarios run with one seed share those draws.
         """
-        return draw_parameters(self.catalogue, self._scenario(scenario), n, rng)
+        sc = self._scenario(scenario)
+        if self.calibration is None:
+            return draw_parameters(self.catalogue, sc, n, rng)
+        from .calibration import draw_posterior
+
+        posterior = draw_posterior(self.calibration, n, rng)
+        others = draw_parameters(self.catalogue, sc, n, rng, only=self.calibration.history_neutral)
+        return pd.concat([posterior, others], axis=1)
 
     def run_batch(self, scenario: ScenarioLike, *, levers: Mapping[str, np.ndarray] | None = None,
                   draws: pd.DataFrame | None = None, n: int | None = None,
@@ -238,7 +292,7 @@ class Model:
                                  f"[{lever.min:g}, {lever.max:g}]")
             params[self._spelled[lever.vensim]] = values
         for name in ([] if draws is None else draws.columns):
-            params[self._spelled[name]] = draws[name].to_numpy(dtype=float)
+            params[self._spelled.get(name) or self._base_name(name)] = draws[name].to_numpy(dtype=float)
         chosen = [self.catalogue.indicator(i) for i in indicators] if indicators is not None \
             else list(self.catalogue.indicators)
         columns = list(dict.fromkeys(self._spelled[i.vensim] for i in chosen))
@@ -347,6 +401,7 @@ class Model:
             "model_file": self.catalogue.model_file.name,
             "model_sha256": self.model_sha256,
             "scenarios": {s.name: s.hash for s in resolved},
+            "calibration": self.calibration_id,
         }
         return result
 
@@ -374,7 +429,8 @@ def catalogue_path(path: str | os.PathLike[str] | None) -> Path:
     return path
 
 
-def load_model(path: str | os.PathLike[str] | None = None, *, engine: str = "fast") -> Model:
+def load_model(path: str | os.PathLike[str] | None = None, *, engine: str = "fast",
+               calibration: str | os.PathLike[str] | None = "auto") -> Model:
     """Load a lever catalogue and its Vensim model.
 
     Parameters
@@ -386,6 +442,12 @@ def load_model(path: str | os.PathLike[str] | None = None, *, engine: str = "fas
     engine : str
         ``"fast"`` (default: gzsim's compiled, vectorised engine) or ``"pysd"``
         (the reference), or another registered engine.
+    calibration : path-like, "auto" or None
+        A calibration folder (``calibration.json`` + ``posterior.parquet``);
+        ``"auto"`` (default) takes the bundled ``calibration/ganzhou/`` for the
+        bundled model and none for another catalogue; None runs the model's own
+        hand-set values.  A calibration made from other model, data or settings
+        files than the current ones is refused.
 
     Returns
     -------
@@ -399,6 +461,9 @@ def load_model(path: str | os.PathLike[str] | None = None, *, engine: str = "fas
         The model cannot be translated.
     UsageError
         Unknown engine.
+    CalibrationError, StaleCalibrationError
+        The calibration cannot be read, or its inputs changed since it was made
+        (the message gives the command that re-makes it).
     """
     cat_path = catalogue_path(path)
     catalogue = load_catalogue(cat_path)
@@ -406,5 +471,11 @@ def load_model(path: str | os.PathLike[str] | None = None, *, engine: str = "fas
             catalogue.model_file != Path(path).resolve():
         raise CatalogueError(f"levers.toml describes {catalogue.model_file.name}, not {Path(path).name}",
                              path=cat_path)
-    return Model(catalogue, make_engine(engine, catalogue.model_file))
+    cal = None
+    if calibration is not None and not (calibration == "auto" and path is not None):
+        from .calibration import load_calibration
+
+        cal = load_calibration(None if calibration == "auto" else calibration)
+        cal.check_fresh(model_path=catalogue.model_file)
+    return Model(catalogue, make_engine(engine, catalogue.model_file), calibration=cal)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Collection
 
 import numpy as np
 import pandas as pd
@@ -181,6 +181,8 @@ def draw_parameters(
     scenario: "ResolvedScenario | None",
     n: int,
     rng: np.random.Generator,
+    *,
+    only: "Collection[str] | None" = None,
 ) -> pd.DataFrame:
     """Draw *n* sets of uncertain parameter values.
 
@@ -196,6 +198,8 @@ def draw_parameters(
         Number of samples (rows).
     rng : numpy.random.Generator
         Source of randomness, e.g. ``numpy.random.default_rng(seed)``.
+    only : collection of str, optional
+        Vensim names of the uncertain parameters to draw (default all).
 
     Returns
     -------
@@ -207,7 +211,8 @@ def draw_parameters(
         raise ValueError(f"n must be >= 0, got {n}")
     columns: dict[str, np.ndarray] = {}
     for u in catalogue.uncertain:
-        columns[u.vensim] = u.distribution.sample(n, rng)
+        if only is None or u.vensim in only:
+            columns[u.vensim] = u.distribution.sample(n, rng)
     if scenario is not None:
         for lever in catalogue.levers:
             dist = scenario.uncertainty.get(lever.id)

@@ -21,7 +21,7 @@ def test_reach_prints_a_table(capsys):
     code, out, err = run(capsys, "reach", *TOY, "base", "more", "--samples", "500", "--seed", "1")
     assert code == 0 and err == ""
     header = out.splitlines()[0].split()
-    assert header[:4] == ["scenario", "target", "year", "threshold"] and "status" in header
+    assert header[:4] == ["scenario", "target", "measure", "year"] and "status" in header
     assert "all_headline" in out and "more" in out
 
 

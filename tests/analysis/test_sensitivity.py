@@ -66,6 +66,8 @@ def test_bad_options(toy, toy_sc, kwargs, match):
 def test_bundled_model_small_sobol(ganzhou):
     plan = ganzhou.load_scenario(ganzhou.catalogue.path.parents[1] / "scenarios" / "plan.toml")
     table = sensitivity(ganzhou, plan, samples=64, seed=1, target_ids=["rd_intensity"], bootstrap=10)
-    n_inputs = len(ganzhou.catalogue.levers) + len(ganzhou.catalogue.uncertain)
+    # every lever plus every drawn input (calibrated parameters, post-2020 priors), a drawn lever once
+    drawn = ganzhou.draw(plan, 4, np.random.default_rng(0)).columns
+    n_inputs = len({lv.vensim for lv in ganzhou.catalogue.levers} | set(drawn))
     assert table["input"].nunique() == n_inputs
     assert np.isfinite(table[table["index"] == "ST"]["estimate"]).all()

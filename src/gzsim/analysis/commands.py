@@ -107,8 +107,7 @@ def register(sub: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
 # ---------------------------------------------------------------------------- helpers
 
 def _setup(args: argparse.Namespace, *, need_seed: bool = True):
-    from ..cli import _load_scenarios
-    from ..model import load_model
+    from ..cli import _load_scenarios, model_from_args
     from ..output import check_output_path
     from .common import check_seed, fresh_seed
     from .distributed import DEFAULT_CHUNK, Execution
@@ -120,7 +119,7 @@ def _setup(args: argparse.Namespace, *, need_seed: bool = True):
         print(f"gzsim: seed {args.seed} (use --seed {args.seed} to repeat)", file=sys.stderr)
     elif args.seed is not None:
         check_seed(args.seed)
-    model = load_model(args.model, engine=args.engine)
+    model = model_from_args(args)
     scenarios = _load_scenarios(model, args)
     execution = Execution(scheduler=args.scheduler, progress=not args.quiet,
                           chunk_size=DEFAULT_CHUNK if args.chunk_size is None else args.chunk_size)

@@ -79,24 +79,30 @@ class Objective:
     def k(self) -> int:
         return len(self.free)
 
-    def params(self, theta: np.ndarray) -> dict:
-        """Engine parameters for a population: fixed overrides plus one array per free parameter."""
+    def params(self, theta: np.ndarray, extra: dict | None = None) -> dict:
+        """Engine parameters for a population: fixed overrides, one array per free parameter,
+        and *extra* (model-spelled name -> value or ``(S,)`` array) on top."""
         theta = np.atleast_2d(theta)
         params = dict(self.setup.fixed)
         for j, name in enumerate(self.names):
             params[name] = np.ascontiguousarray(theta[:, j])
+        params.update(extra or {})
         return params
 
-    def simulate(self, theta: np.ndarray, columns=None, final_time: float | None = None) -> dict:
-        """Run the model for every row of *theta*; dict column -> ``(S, T)``."""
+    def simulate(self, theta: np.ndarray, columns=None, final_time: float | None = None,
+                 extra: dict | None = None) -> dict:
+        """Run the model for every row of *theta*; dict column -> ``(S, T)``.
+
+        By default only the observed outputs, up to the last observed time.
+        """
         theta = np.atleast_2d(np.asarray(theta, dtype=float))
         self.n_evals += len(theta)
-        return self.model.run_batch(self.params(theta), list(columns or self.columns),
+        return self.model.run_batch(self.params(theta, extra), list(columns or self.columns),
                                     n=len(theta), final_time=final_time or self.setup.fit_final_time)
 
-    def predict(self, theta: np.ndarray) -> np.ndarray:
+    def predict(self, theta: np.ndarray, extra: dict | None = None) -> np.ndarray:
         """Model-side value of every observation, ``(S, n_observations)``."""
-        return self.measurer(self.simulate(theta))
+        return self.measurer(self.simulate(theta, extra=extra))
 
     def residuals(self, predictions: np.ndarray) -> np.ndarray:
         """Normalised residuals of every observation (bounds: 0 when satisfied)."""

@@ -88,7 +88,7 @@ def _crossing(grid: np.ndarray, values: np.ndarray, i_min: int, step: int) -> tu
 
 
 def _one(fun, bounds: np.ndarray, best: np.ndarray, j: int, points: int,
-         floor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+         floor: float, evals: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     grid = np.unique(np.append(np.linspace(bounds[j, 0], bounds[j, 1], points), best[j]))
     values = np.full(len(grid), np.inf)
     sets = np.repeat(best[None], len(grid), axis=0)
@@ -100,13 +100,13 @@ def _one(fun, bounds: np.ndarray, best: np.ndarray, j: int, points: int,
         for i in order:
             x0 = prev.copy()
             x0[j] = grid[i]
-            x, v = local_least_squares(fun, x0, bounds, free=free)
+            x, v = local_least_squares(fun, x0, bounds, free=free, max_nfev=evals)
             if v - floor >= THRESHOLD:
                 # Above the threshold the verdict depends on this value: make sure a start
                 # from the best fit does not find a lower one (the continuation can get stuck).
                 x1 = best.copy()
                 x1[j] = grid[i]
-                x1, v1 = local_least_squares(fun, x1, bounds, free=free)
+                x1, v1 = local_least_squares(fun, x1, bounds, free=free, max_nfev=evals)
                 if v1 < v:
                     x, v = x1, v1
             if v < values[i]:
@@ -116,7 +116,7 @@ def _one(fun, bounds: np.ndarray, best: np.ndarray, j: int, points: int,
 
 
 def _refine(fun, bounds: np.ndarray, j: int, grid: np.ndarray, values: np.ndarray,
-            sets: np.ndarray, floor: float, steps: int = 4):
+            sets: np.ndarray, floor: float, steps: int, evals: int):
     """Bisect the grid interval where the profile crosses the threshold, on each side.
 
     A grid spanning the whole prior range is coarse near a sharp minimum; a
@@ -136,7 +136,7 @@ def _refine(fun, bounds: np.ndarray, j: int, grid: np.ndarray, values: np.ndarra
             inner, outer = i, i + side
             x0 = sets[inner].copy()
             x0[j] = 0.5 * (grid[inner] + grid[outer])
-            x, v = local_least_squares(fun, x0, bounds, free=free)
+            x, v = local_least_squares(fun, x0, bounds, free=free, max_nfev=evals)
             pos = int(np.searchsorted(grid, x0[j]))
             grid = np.insert(grid, pos, x0[j])
             values = np.insert(values, pos, v)
@@ -145,7 +145,7 @@ def _refine(fun, bounds: np.ndarray, j: int, grid: np.ndarray, values: np.ndarra
 
 
 def profile_all(fun, bounds: np.ndarray, best: np.ndarray, names, points: int,
-                best_value: float) -> list[Profile]:
+                best_value: float, *, refine: int = 4, evals: int = 60) -> list[Profile]:
     """Profiles of every free parameter.
 
     Parameters
@@ -163,12 +163,16 @@ def profile_all(fun, bounds: np.ndarray, best: np.ndarray, names, points: int,
     best_value : float
         Negative log-likelihood at *best*; the profile minimum is the smaller of this and the
         profile values.
+    refine : int
+        Bisections per side placing each end of the 95 % interval.
+    evals : int
+        Evaluations per local re-optimisation.
     """
-    raw = [_one(fun, bounds, best, j, points, best_value) for j in range(len(best))]
+    raw = [_one(fun, bounds, best, j, points, best_value, evals) for j in range(len(best))]
     floor = min([best_value, *[float(np.min(v)) for _, v, _ in raw]])
     out = []
     for j, (name, (grid, values, sets)) in enumerate(zip(names, raw)):
-        grid, values, sets = _refine(fun, bounds, j, grid, values, sets, floor)
+        grid, values, sets = _refine(fun, bounds, j, grid, values, sets, floor, refine, evals)
         rel = values - floor
         i_min = int(np.argmin(rel))
         low, b_low = _crossing(grid, rel, i_min, -1)

@@ -42,7 +42,7 @@ Layout (paths relative to the settings file)::
     why = "..."
 
     [optimiser]  popsize, maxiter, tol, polish
-    [profile]    points
+    [profile]    points, refine, local_evals
     [mcmc]       walkers, steps, burn, min_sets, max_sets
 """
 
@@ -130,16 +130,18 @@ class Budget:
     tol: float = 1e-7          # DE relative convergence tolerance
     polish: bool = True        # L-BFGS-B polish of the DE optimum
     points: int = 15           # profile grid points per parameter
-    walkers: int = 96          # MCMC ensemble size (>= 2 x free parameters)
-    steps: int = 3000          # MCMC steps per walker
-    burn: float = 0.5          # share of the steps discarded as burn-in
+    refine: int = 4            # bisections per side placing each profile interval end
+    local_evals: int = 60      # evaluations per local re-optimisation (profiles, polish)
+    walkers: int = 192         # MCMC ensemble size (>= 2 x free parameters + 2)
+    steps: int = 24000         # MCMC steps per walker (kept chain > 50 autocorrelation times)
+    burn: float = 0.3          # share of the steps discarded as burn-in
     min_sets: int = 1000       # at least this many parameter sets in the ensemble
     max_sets: int = 4000       # at most this many (evenly thinned)
 
 
 _BUDGET_SECTIONS = {
     "optimiser": {"popsize": int, "maxiter": int, "tol": float, "polish": bool},
-    "profile": {"points": int},
+    "profile": {"points": int, "refine": int, "local_evals": int},
     "mcmc": {"walkers": int, "steps": int, "burn": float, "min_sets": int, "max_sets": int},
 }
 
@@ -284,7 +286,7 @@ def _budget(check: Checker, data: dict[str, Any]) -> Budget:
                 values[key] = check.boolean(table, key, f"[{section}]", True)
             elif typ is int:
                 v = check.integer(table, key, f"[{section}]")
-                if v is not None and v < 1:
+                if v is not None and v < (0 if key == "refine" else 1):
                     check.add(f"[{section}]: {key} must be at least 1, got {v}")
                 elif v is not None:
                     values[key] = v

@@ -1,0 +1,98 @@
+"""The Excel workbook of a brief: results, scoreboard, lever settings, data used, provenance."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue import Catalogue
+from ..charts.data import indicator_series
+from ..model import Simulation
+from ..scenario import ResolvedScenario
+
+__all__ = ["RESULTS_COLUMNS", "LEVERS_COLUMNS", "results_table", "levers_table", "write_workbook"]
+
+RESULTS_COLUMNS = ["scenario", "year", "indicator", "label", "unit", "median", "p05", "p25", "p75", "p95",
+                   "deterministic"]
+LEVERS_COLUMNS = ["scenario", "lever", "label", "unit", "value", "time_path", "set_by_scenario",
+                  "uncertainty", "source"]
+
+
+def results_table(sims: Sequence[Simulation], catalogue: Catalogue, lang: str) -> pd.DataFrame:
+    """Per scenario, year and indicator: ensemble quantiles and the deterministic run."""
+    parts = []
+    for indicator in catalogue.indicators:
+        for s in indicator_series(sims, indicator.id):
+            q = s.quantiles()
+            parts.append(pd.DataFrame({
+                "scenario": s.scenario, "year": s.years, "indicator": indicator.id,
+                "label": indicator.label(lang), "unit": indicator.unit,
+                **{k: q[k] for k in ("median", "p05", "p25", "p75", "p95")},
+                "deterministic": s.deterministic,
+            }))
+    frame = pd.concat(parts, ignore_index=True)[RESULTS_COLUMNS]
+    order = {s.scenario: i for i, s in enumerate(sims)}
+    return frame.sort_values(["scenario", "indicator", "year"], key=lambda c: c.map(order) if c.name == "scenario"
+                             else c, kind="stable").reset_index(drop=True)
+
+
+def _describe(value: Any) -> str:
+    """A time path in words as written in a scenario file, e.g. ``series 2020=0, 2025=100000``."""
+    kind, spec = next(iter(value.to_dict().items()))
+    return kind + " " + ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in spec.items())
+
+
+def _default_source(catalogue_source: str, set_here: bool) -> str:
+    if set_here:
+        return ""  # set by the scenario without a [sources] entry
+    return f"catalogue default ({catalogue_source})" if catalogue_source else "catalogue default"
+
+
+def levers_table(scenarios: Sequence[ResolvedScenario], catalogue: Catalogue, lang: str) -> pd.DataFrame:
+    """Every lever of every scenario: its value or time path, whether the scenario sets it, its source."""
+    rows = []
+    for sc in scenarios:
+        for lever in catalogue.levers:
+            value = sc.levers[lever.id]
+            is_constant = isinstance(value, float)
+            set_here = lever.id in sc.set_levers
+            dist = sc.uncertainty.get(lever.id)
+            rows.append({
+                "scenario": sc.name, "lever": lever.id, "label": lever.label(lang), "unit": lever.unit,
+                "value": value if is_constant else np.nan,
+                "time_path": "" if is_constant else _describe(value),
+                "set_by_scenario": set_here,
+                "uncertainty": "" if dist is None else json.dumps(
+                    {k: v for k, v in dist.__dict__.items() if v is not None}, ensure_ascii=False),
+                "source": sc.sources.get(lever.id) or _default_source(lever.source, set_here),
+            })
+    return pd.DataFrame(rows, columns=LEVERS_COLUMNS)
+
+
+def _autosize(ws, frame: pd.DataFrame) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for i, column in enumerate(frame.columns, start=1):
+        cells = [str(column)] + [str(v) for v in frame[column].head(500)]
+        # CJK characters are about twice as wide as Latin ones in Excel's default font.
+        width = max(sum(2 if ord(ch) > 0x2e80 else 1 for ch in c) for c in cells)
+        ws.column_dimensions[get_column_letter(i)].width = min(max(8, width + 2), 60)
+    ws.freeze_panes = "A2"
+
+
+def write_workbook(path: str | os.PathLike[str], sheets: Mapping[str, pd.DataFrame],
+                   provenance: Mapping[str, Any]) -> Path:
+    """Write *sheets* (name -> frame, in order) and a ``provenance`` sheet (key, value)."""
+    path = Path(path)
+    prov = pd.DataFrame([(k, json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else str(v))
+                         for k, v in provenance.items()], columns=["key", "value"])
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, frame in [*sheets.items(), ("provenance", prov)]:
+            frame.to_excel(writer, sheet_name=name, index=False)
+            _autosize(writer.sheets[name], frame)
+    return path

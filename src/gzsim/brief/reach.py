@@ -1,0 +1,131 @@
+"""Whether each scenario reaches each target: the scoreboard numbers.
+
+:func:`_reach` is a stand-in for ``gzsim.analysis.reach`` (being written
+elsewhere) with the same output contract; when that lands, replace the body of
+:func:`scoreboard` with a call to it and delete :func:`_reach`.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..model import Simulation
+from ..targets import Target
+
+__all__ = ["REACH_COLUMNS", "STATUSES", "ON_TRACK", "AT_RISK", "ALL_HEADLINE", "status_of", "status_key",
+           "measure_name", "board_row", "scoreboard"]
+
+#: The contract columns, plus ``measure`` (level, cumulative, cagr; as in ``gzsim.analysis``), needed
+#: because one indicator can have two targets (e.g. a 2025 level and a 2021-2025 growth rate).
+REACH_COLUMNS = ["scenario", "target", "year", "measure", "threshold", "median", "p05", "p95", "probability",
+                 "status"]
+STATUSES = ("on_track", "at_risk", "off_track")
+#: Probability of meeting a target from which it is "on track", and from which "at risk".
+ON_TRACK, AT_RISK = 0.8, 0.4
+#: The ``target`` of the row holding the probability that all headline targets are met together.
+ALL_HEADLINE = "all_headline"
+
+
+def status_of(probability: float) -> str:
+    """``on_track`` (p >= 0.8), ``at_risk`` (0.4 <= p < 0.8) or ``off_track``."""
+    if probability >= ON_TRACK:
+        return "on_track"
+    return "at_risk" if probability >= AT_RISK else "off_track"
+
+
+def status_key(value: str) -> str:
+    """A status as this package keys it: ``"on track"`` and ``"on_track"`` both give ``"on_track"``.
+
+    ``gzsim.analysis`` (in progress) spells statuses with spaces; the brief's contract uses
+    underscores.  Every consumer goes through this, so either source works.
+    """
+    key = str(value).strip().lower().replace(" ", "_").replace("-", "_")
+    if key not in STATUSES:
+        raise ValueError(f"unknown status {value!r}; expected one of {', '.join(STATUSES)}")
+    return key
+
+
+def measure_name(target: Target) -> str:
+    """``"level"``, ``"cumulative"`` or ``"cagr"`` (targets files before measures: level)."""
+    return getattr(target, "measure", "level") or "level"
+
+
+def board_row(board: pd.DataFrame, scenario: str, target: Target | str) -> pd.Series | None:
+    """The scoreboard row of *scenario* and *target* (a Target, or ``"all_headline"``); None if absent."""
+    rows = board[board["scenario"] == scenario]
+    if isinstance(target, str):
+        rows = rows[rows["target"] == target]
+    else:
+        rows = rows[(rows["target"] == target.id) & (rows["year"] == target.year)]
+        if "measure" in rows.columns:
+            rows = rows[rows["measure"].fillna("level") == measure_name(target)]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _measured(sim: Simulation, target: Target) -> np.ndarray:
+    """The target's measure per sample (samples 1..N, or the deterministic run when N = 0)."""
+    # The library's own definition of level / plan-period total / growth rate, as the app uses it.
+    from ..analysis.common import target_values
+
+    values = np.asarray(sim.values[target.id], dtype=float)
+    rows = values[1:] if values.shape[0] > 1 else values[:1]
+    return np.asarray(target_values(target, rows, np.asarray(sim.years)), dtype=float)
+
+
+def _met(target: Target, values: np.ndarray) -> np.ndarray:
+    # NaN compares False either way, so a failed run never counts as meeting a target.
+    with np.errstate(invalid="ignore"):
+        return values >= target.threshold if target.direction == "at_least" else values <= target.threshold
+
+
+def _reach(simulations: Sequence[Simulation], targets: Iterable[Target]) -> pd.DataFrame:
+    """Stand-in for ``gzsim.analysis.reach``: probability and status of each target per scenario.
+
+    Parameters
+    ----------
+    simulations : sequence of Simulation
+        One per scenario; samples 1..N are the ensemble (the deterministic
+        run alone when N = 0, giving probability 0 or 1).
+    targets : iterable of Target
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``scenario, target, year, measure, threshold, median, p05, p95,
+        probability, status``; one row per scenario and target (median and
+        percentiles of the target's measure: the level in its year, the
+        plan-period total, or the growth rate as a fraction), then per
+        scenario a row ``target == "all_headline"`` with the probability that
+        every headline target is met in the same sample (year: the latest
+        headline target year; threshold and quantiles NaN).
+    """
+    targets = list(targets)
+    rows = []
+    for sim in simulations:
+        headline_met = None
+        for target in targets:
+            values = _measured(sim, target)
+            met = _met(target, values)
+            with np.errstate(all="ignore"):
+                p05, median, p95 = (np.nanquantile(values, [0.05, 0.5, 0.95]) if np.isfinite(values).any()
+                                    else (np.nan,) * 3)
+            probability = float(met.mean())
+            rows.append((sim.scenario, target.id, target.year, measure_name(target), float(target.threshold),
+                         float(median), float(p05), float(p95), probability, status_of(probability)))
+            if target.headline:
+                headline_met = met if headline_met is None else headline_met & met
+        if headline_met is not None:
+            probability = float(headline_met.mean())
+            year = max(t.year for t in targets if t.headline)
+            rows.append((sim.scenario, ALL_HEADLINE, year, "", np.nan, np.nan, np.nan, np.nan, probability,
+                         status_of(probability)))
+    frame = pd.DataFrame(rows, columns=REACH_COLUMNS)
+    return frame.astype({"year": "int64", "probability": "float64"})
+
+
+def scoreboard(simulations: Sequence[Simulation], targets: Iterable[Target]) -> pd.DataFrame:
+    """The scoreboard of the brief (the one call site of the reach computation)."""
+    return _reach(simulations, targets)

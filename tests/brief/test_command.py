@@ -1,0 +1,116 @@
+"""``gzsim brief`` end to end: one Chinese brief in a temporary folder, its PDF and workbook, bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from matplotlib import font_manager
+
+import gzsim
+from gzsim.brief.excel import LEVERS_COLUMNS, RESULTS_COLUMNS
+from gzsim.brief.outdir import MARKER
+from gzsim.brief.reach import REACH_COLUMNS
+from gzsim.charts import find_cjk_font
+from gzsim.cli import main
+
+needs_cjk = pytest.mark.skipif(find_cjk_font() is None,
+                               reason="no CJK font installed (apt-get install fonts-noto-cjk)")
+
+
+@pytest.fixture(scope="module")
+def brief(tmp_path_factory):
+    """A small Chinese brief written by the CLI (print-size charts only, to keep the suite fast)."""
+    out = tmp_path_factory.mktemp("brief") / "out"
+    status = main(["brief", "baseline", "plan", "--out", str(out), "--samples", "50", "--seed", "1",
+                   "--size", "print", "--lang", "zh"])
+    assert status == 0
+    return out
+
+
+def _pdf_font_names(path) -> set[str]:
+    data = path.read_bytes()
+    return {m.decode("latin-1") for m in re.findall(rb"/(?:BaseFont|FontName)\s*/([^\s/\[\]<>()]+)", data)}
+
+
+def test_files(brief):
+    catalogue = gzsim.load_catalogue(gzsim.paths.bundled_catalogue())
+    expected = {f"{i}_print.{ext}" for i in catalogue.indicator_ids for ext in ("png", "svg")}
+    assert {p.name for p in (brief / "charts").iterdir()} == expected
+    assert {p.name for p in brief.iterdir()} == {"charts", "summary.pdf", "summary.md", "brief.xlsx", MARKER}
+    assert not [p for p in brief.parent.iterdir() if p.name.startswith(".")]  # no temporary folder left
+    provenance = json.loads((brief / MARKER).read_text(encoding="utf-8"))
+    assert provenance["seed"] == 1 and provenance["samples"] == 50 and provenance["year"] == 2025
+    assert set(provenance["scenarios"]) == {"baseline", "plan"}
+
+
+@needs_cjk
+def test_pdf_embeds_the_cjk_font(brief):
+    path = font_manager.findfont(font_manager.FontProperties(family=find_cjk_font()), fallback_to_default=False)
+    ps_name = font_manager.get_font(path).postscript_name  # e.g. NotoSansCJKsc-Regular
+    names = _pdf_font_names(brief / "summary.pdf")
+    assert any(name.split("+")[-1] == ps_name for name in names), names
+    assert brief.joinpath("summary.pdf").read_bytes().startswith(b"%PDF")
+
+
+@needs_cjk
+def test_summary_text_is_chinese(brief):
+    md = (brief / "summary.md").read_text(encoding="utf-8")
+    assert md.startswith("# 赣州能否实现2025年科技创新目标？")
+    assert "全社会R&D经费支出占GDP比重达2.6%：2025年目标为不低于2.6%。" in md
+    assert re.search(r"基准情景：(进展顺利|存在风险|偏离目标)，中位数", md)
+    assert "全部核心目标同时实现的概率" in md
+
+
+def test_workbook_sheets_and_columns(brief):
+    sheets = pd.read_excel(brief / "brief.xlsx", sheet_name=None)
+    assert list(sheets) == ["results", "scoreboard", "levers", "data", "provenance"]
+    assert list(sheets["results"].columns) == RESULTS_COLUMNS
+    assert set(REACH_COLUMNS) <= set(sheets["scoreboard"].columns)
+    assert list(sheets["levers"].columns) == LEVERS_COLUMNS
+    assert list(sheets["data"].columns) == ["region", "indicator", "period", "value", "unit", "kind", "source", "note"]
+    assert list(sheets["provenance"].columns) == ["key", "value"]
+    results = sheets["results"]
+    assert set(results["scenario"]) == {"baseline", "plan"}
+    assert (results["p05"] <= results["median"] + 1e-9).all() and (results["median"] <= results["p95"] + 1e-9).all()
+    levers = sheets["levers"].set_index(["scenario", "lever"])
+    assert levers.loc[("plan", "talent_flats"), "time_path"] == "series 2020=0, 2025=100000"
+    assert "plan ch.5 s.4" in levers.loc[("plan", "talent_flats"), "source"]
+    assert sheets["data"]["source"].notna().all()
+    targets = gzsim.load_targets(gzsim.paths.scenarios_dir() / "targets" / "plan_2025.toml")
+    n = sum(t.year == 2025 for t in targets)
+    assert len(sheets["scoreboard"]) == 2 * (n + 1)  # targets for 2025 + all_headline, per scenario
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--lang", "fr"], "invalid choice"),
+    (["--size", "huge"], "invalid choice"),
+    (["--samples", "-3"], "must be >= 1"),
+    (["--samples", "0"], "must be >= 1"),
+    (["--year", "2030"], "no target for 2030"),
+    (["--data", "no/such.csv"], "data file not found"),
+])
+def test_bad_options_exit_2_and_create_nothing(tmp_path, capsys, extra, message):
+    out = tmp_path / "brief"
+    assert main(["brief", "baseline", "--out", str(out), "--samples", "2", "--seed", "1", *extra]) == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_scenario_and_missing_out(tmp_path, capsys):
+    assert main(["brief", "basline", "--out", str(tmp_path / "b")]) == 2
+    assert "did you mean 'baseline'" in capsys.readouterr().err
+    assert main(["brief", "baseline"]) == 2
+    assert "--out" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_non_empty_folder_is_refused(tmp_path, capsys):
+    out = tmp_path / "notes"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    assert main(["brief", "baseline", "--out", str(out), "--force"]) == 2
+    assert "not a gzsim brief" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]

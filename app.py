@@ -6,12 +6,13 @@ Run with ``streamlit run app.py``.
 
 from __future__ import annotations
 
-import altair as alt
+import matplotlib.pyplot as plt
 import pandas as pd
 import streamlit as st
 
 import gzsim
 from gzsim.analysis.common import target_values
+from gzsim.charts import forecast_chart, load_history
 from gzsim.paths import scenarios_dir
 from gzsim.scenario import with_levers
 
@@ -22,6 +23,11 @@ st.set_page_config(page_title="gzsim — Ganzhou S&T plan", layout="wide")
 def _model() -> gzsim.Model:
     # The model object is immutable after loading; runs never change it.
     return gzsim.load_model()
+
+
+@st.cache_data
+def _history() -> pd.DataFrame:
+    return load_history()
 
 
 @st.cache_data(show_spinner=False)
@@ -77,18 +83,13 @@ for target in targets or []:
 if rows:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
-threshold = {t.id: t.threshold for t in targets or []}
 columns = st.columns(2)
+both = pd.concat([baseline.assign(scenario="baseline"), results.assign(scenario="current")])
 for i, indicator in enumerate(catalogue.indicators):
-    both = pd.concat([
-        baseline.query("indicator == @indicator.id").assign(run="baseline"),
-        results.query("indicator == @indicator.id").assign(run="current"),
-    ])
-    chart = alt.Chart(both).mark_line().encode(x=alt.X("year:O"), y=alt.Y("value:Q", title=indicator.unit),
-                                               color="run:N")
-    if indicator.id in threshold:
-        chart += alt.Chart(pd.DataFrame({"target": [threshold[indicator.id]]})).mark_rule(
-            strokeDash=[4, 4], color="red").encode(y="target:Q")
+    marks = [t for t in targets or [] if t.id == indicator.id]
+    # The same chart function as the briefing pack; the app only lays it out.
+    fig = forecast_chart(indicator, both, history=_history(), target=marks or None, lang=lang,
+                         size="print", catalogue=catalogue, until=2025)
     with columns[i % 2]:
-        st.subheader(indicator.label(lang))
-        st.altair_chart(chart, width="stretch")
+        st.pyplot(fig)
+    plt.close(fig)

@@ -83,3 +83,15 @@ def test_results_record_the_calibration_id(calibrated):
     result = calibrated.run(BASELINE)
     assert result.attrs["calibration"] == calibrated.calibration_id
     assert load_calibration().provenance["seed"] is not None
+
+
+@pytest.mark.parametrize("name", ["baseline", "plan_push"])
+def test_halving_time_step_changes_no_calibrated_2025_indicator_by_more_than_2_percent(calibrated, name):
+    scenario = calibrated.load_scenario(scenarios_dir() / f"{name}.toml")
+    params = calibrated.inputs(scenario)
+    columns = [i.vensim for i in calibrated.catalogue.indicators]
+    compiled = calibrated.engine.compiled
+    coarse = compiled.run(params, columns)
+    fine = compiled.run(params, columns, time_step=0.125, saveper=0.125)
+    change = ((fine.loc[2025.0] - coarse.loc[2025.0]) / coarse.loc[2025.0]).abs()
+    assert (change < 0.02).all(), change[change >= 0.02].to_dict()

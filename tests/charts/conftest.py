@@ -11,7 +11,8 @@ from gzsim.paths import scenarios_dir
 
 @pytest.fixture(scope="session")
 def ganzhou() -> gzsim.Model:
-    return gzsim.load_model(engine="fast")
+    # The model's hand-set values: charts do not depend on the calibration (tested elsewhere).
+    return gzsim.load_model(engine="fast", calibration=None)
 
 
 @pytest.fixture(scope="session")

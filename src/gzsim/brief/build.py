@@ -100,7 +100,8 @@ def _markdown(title: str, subtitle: str, board: pd.DataFrame, targets: Sequence[
         cells = []
         for n in names:
             row = board_row(board, n, t)
-            cells.append(f"{probability_text(row['probability'], lang)} {ui_text(status_key(row['status']), lang)}")
+            status = ui_text(status_key(row["status"]), lang)
+            cells.append(f"{probability_text(row['probability'], lang)} {status}")
         lines.append("| " + ("★ " if t.headline else "") + t.label(lang) + " | " + " | ".join(cells) + " |")
     lines += ["", template("scoreboard_note", lang, year=targets[0].year), ""]
     if joint:

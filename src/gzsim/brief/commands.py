@@ -61,15 +61,20 @@ def register(sub, parents) -> None:
 
 def run_brief(args: argparse.Namespace) -> int:
     """Handler of ``gzsim brief``; returns the exit status."""
+    from .. import cli
     from ..charts.fonts import FontWarning
-    from ..cli import _load_scenarios
-    from ..model import load_model
     from .build import build_brief
     from .outdir import check_out_dir
 
     check_out_dir(args.out, force=args.force)  # fail before loading and simulating, not after
-    model = load_model(args.model, engine=args.engine)
-    scenarios = _load_scenarios(model, args)
+    # The common options (--model, --engine and, where the CLI has it, --calibration).
+    if hasattr(cli, "model_from_args"):
+        model = cli.model_from_args(args)
+    else:  # pragma: no cover - CLI without calibrations
+        from ..model import load_model
+
+        model = load_model(args.model, engine=args.engine)
+    scenarios = cli._load_scenarios(model, args)
     sizes = ("slide", "print") if args.size == "both" else (args.size,)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FontWarning)

@@ -161,7 +161,7 @@ def _outlook(setup: Setup, times: np.ndarray, point: dict, ensemble: dict,
     targets = {}
     if settings.targets_path is not None:
         for t in load_targets(settings.targets_path, catalogue=settings.catalogue).targets:
-            if t.year == year:
+            if t.year == year and t.measure == "level":  # the outlook reads levels in one year
                 targets[t.id] = t
     i = int(np.argmin(np.abs(times - year)))
     rows = []

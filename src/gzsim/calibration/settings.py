@@ -133,7 +133,7 @@ class Budget:
     refine: int = 4            # bisections per side placing each profile interval end
     local_evals: int = 60      # evaluations per local re-optimisation (profiles, polish)
     walkers: int = 192         # MCMC ensemble size (>= 2 x free parameters + 2)
-    steps: int = 24000         # MCMC steps per walker (kept chain > 50 autocorrelation times)
+    steps: int = 34000         # MCMC steps per walker (kept chain > 50 autocorrelation times)
     burn: float = 0.3          # share of the steps discarded as burn-in
     min_sets: int = 1000       # at least this many parameter sets in the ensemble
     max_sets: int = 4000       # at most this many (evenly thinned)

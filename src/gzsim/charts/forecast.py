@@ -284,7 +284,9 @@ def forecast_chart(indicator: Indicator | str, simulations: SimulationsLike, *,
         else:
             # The root figure, also when *ax* sits in a subfigure (as on the brief's PDF pages).
             fig = ax.get_figure(root=True)
-            wrap_width = fig.get_figwidth() * 72 * min(1.0, ax.get_position().width + 0.15) - 12
+            # The source line starts left of the axes (at the y label) and may run under the legend:
+            # the axes' own width keeps it inside the page however the layout ends up.
+            wrap_width = fig.get_figwidth() * 72 * ax.get_position().width
         # Year Y is plotted at x = Y (end-of-year levels, annual flows), so the plan's calendar years
         # first..last are the points from first to last: shade half a year either side.
         ax.axvspan(plan_period[0] - 0.5, plan_period[1] + 0.5, color=PLAN_SHADE, lw=0, zorder=0)

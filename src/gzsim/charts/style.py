@@ -132,7 +132,8 @@ _NO_LINE_START = set("，。；：、）》」』】”’！？,.;:)]")
 _NO_LINE_END = set("（《「『【“‘([")
 # A token is one CJK character, or a run of other characters with its trailing spaces. Only the
 # ASCII space breaks: a no-break space (U+00A0) keeps e.g. "ch.1 s.1" on one line.
-_TOKENS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^ \t\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+[ \t]*|[ \t]+")
+_WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_TOKENS = re.compile(rf"[{_WIDE}]|[^ \t{_WIDE}]+[ \t]*|[ \t]+")
 
 
 def wrap(value: str, width: float, size: float, family: tuple[str, ...] | list[str],

@@ -163,7 +163,9 @@ def parse_distribution(
     if len(check.problems) > n0:
         return None
     dist = Distribution(kind, min=lo, max=hi, mode=p.get("mode"), mean=p.get("mean"), sd=p.get("sd"))
-    if dist.probability_mass() < 1e-9:
+    # Uniform and triangular hold all their mass in [min, max]; only a truncated normal or
+    # lognormal can be cut to (almost) nothing.
+    if dist.kind in ("normal", "lognormal") and dist.probability_mass() < 1e-9:
         check.add(f"{where}: the range [{lo}, {hi}] holds almost none of the distribution's "
                   f"probability; widen it or move mean")
         return None

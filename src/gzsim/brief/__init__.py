@@ -12,11 +12,32 @@ joint_sentence(items, lang) -> str
 write_pdf(...), write_workbook(...), results_table(...), levers_table(...)
 """
 
-from .build import BriefResult, brief_targets, build_brief
-from .excel import levers_table, results_table, write_workbook
-from .pdf import write_pdf
-from .reach import ALL_HEADLINE, REACH_COLUMNS, scoreboard, status_of
-from .text import joint_sentence, target_paragraph
+# Exports load on first use: the CLI imports this package to register its commands, and the
+# heavy modules (scipy.stats, matplotlib) should cost nothing until a command runs.
+_EXPORTS = {
+    "BriefResult": "build",
+    "brief_targets": "build",
+    "build_brief": "build",
+    "levers_table": "excel",
+    "results_table": "excel",
+    "write_workbook": "excel",
+    "write_pdf": "pdf",
+    "ALL_HEADLINE": "reach",
+    "REACH_COLUMNS": "reach",
+    "scoreboard": "reach",
+    "status_of": "reach",
+    "joint_sentence": "text",
+    "target_paragraph": "text",
+}
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "build_brief", "BriefResult", "brief_targets", "scoreboard", "status_of", "REACH_COLUMNS", "ALL_HEADLINE",

@@ -9,7 +9,8 @@ import pytest
 import gzsim
 from gzsim.catalogue import load_catalogue
 from gzsim.errors import EngineError, UsageError
-from gzsim.model import COLUMNS, Model
+from gzsim.model import Model
+from gzsim.simulation import COLUMNS
 
 from .conftest import FIXTURE_SCENARIOS
 

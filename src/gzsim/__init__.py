@@ -25,7 +25,9 @@ from .errors import (
     TargetsError,
     UsageError,
 )
-from .model import Model, load_model
+from .loading import load_model
+from .model import Model
+from .simulation import Simulation
 from .scenario import ResolvedScenario, load_scenario
 from .targets import Targets, load_targets
 
@@ -36,6 +38,7 @@ __all__ = [
     "load_targets",
     "load_catalogue",
     "Model",
+    "Simulation",
     "Catalogue",
     "ResolvedScenario",
     "Targets",

@@ -2,7 +2,7 @@
 
 :func:`load_catalogue` checks the file on its own (fields, types, ranges,
 unique ids).  Whether every ``vensim`` name exists in the model is checked
-later by :func:`gzsim.model.load_model`, which has the model's variable
+later by :func:`gzsim.load_model`, which has the model's variable
 names; see :meth:`Catalogue.check_names`.
 """
 

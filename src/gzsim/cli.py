@@ -29,7 +29,8 @@ _FEATURE_COMMANDS: tuple[str, ...] = (
 )
 
 
-def _whole_number(text: str) -> int:
+def whole_number(text: str) -> int:
+    """argparse type: a whole number >= 0."""
     try:
         value = int(text)
     except ValueError:
@@ -68,9 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="path to a .toml file, or a name in the scenarios folder (e.g. baseline)")
     run.add_argument("--out", "-o", metavar="FILE", type=Path,
                      help="output .csv, .parquet or .xlsx (default: CSV to stdout)")
-    run.add_argument("--samples", type=_whole_number, default=0, metavar="N",
+    run.add_argument("--samples", type=whole_number, default=0, metavar="N",
                      help="Monte-Carlo samples besides the deterministic run (default 0)")
-    run.add_argument("--seed", type=_whole_number, default=None, metavar="S",
+    run.add_argument("--seed", type=whole_number, default=None, metavar="S",
                      help="random seed for the samples (default: fresh, printed to stderr)")
     run.set_defaults(func=_cmd_run)
 
@@ -92,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def model_from_args(args: argparse.Namespace):
     """The model the common options (--model, --engine, --calibration) ask for."""
-    from .model import load_model
+    from .loading import load_model
 
     calibration = None if args.calibration == "none" else args.calibration
     return load_model(args.model, engine=args.engine, calibration=calibration)
@@ -149,7 +150,7 @@ def _width(text: str) -> int:
 
 def _cmd_levers(args: argparse.Namespace) -> int:
     from .catalogue import load_catalogue
-    from .model import catalogue_path
+    from .loading import catalogue_path
 
     catalogue = load_catalogue(catalogue_path(args.model))
     rows = [("id", "unit", "default", "min", "max", "label")]

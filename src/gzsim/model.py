@@ -13,62 +13,28 @@ import hashlib
 import math
 import os
 import secrets
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from .catalogue import Catalogue, load_catalogue, vensim_key
-from .engines import Engine, Param, make_engine, time_grid
+from .catalogue import Catalogue, vensim_key
+from .engines import Engine, Param, time_grid
 from .errors import CatalogueError, EngineError, UsageError
-from .paths import bundled_catalogue
 from .sampling import draw_parameters
 from .scenario import ResolvedScenario, load_scenario
+from .simulation import COLUMNS, Simulation
 from .timepaths import LeverValue, values_at
 
 if TYPE_CHECKING:  # pragma: no cover
     from .calibration import Calibration
 
-__all__ = ["Model", "Simulation", "load_model", "catalogue_path", "COLUMNS"]
+__all__ = ["Model"]
 
-COLUMNS = ["scenario", "sample", "year", "indicator", "value"]
 ScenarioLike = ResolvedScenario | str | os.PathLike
 
 
 
-@dataclass(frozen=True)
-class Simulation:
-    """Indicator values of one scenario: row 0 deterministic, rows 1..N Monte-Carlo samples.
-
-    Attributes
-    ----------
-    scenario : str
-    years : numpy.ndarray of int, shape (n_years,)
-    values : dict of str -> numpy.ndarray, shape (1 + N, n_years)
-        Indicator id -> values.
-    draws : pandas.DataFrame
-        The parameter values of samples 1..N (Vensim-name columns).
-    """
-
-    scenario: str
-    years: np.ndarray
-    values: Mapping[str, np.ndarray]
-    draws: pd.DataFrame
-
-    def tidy(self) -> pd.DataFrame:
-        """The values as rows ``scenario, sample, year, indicator, value``."""
-        ids = list(self.values)
-        stacked = np.stack([self.values[i] for i in ids])  # (indicator, sample, year)
-        n_ind, n_samples, n_years = stacked.shape
-        return pd.DataFrame({
-            "scenario": self.scenario,
-            "sample": np.tile(np.repeat(np.arange(n_samples, dtype=np.int64), n_years), n_ind),
-            "year": np.tile(self.years.astype(np.int64), n_ind * n_samples),
-            "indicator": np.repeat(ids, n_samples * n_years),
-            "value": stacked.reshape(-1),
-        })
 
 class Model:
     """A lever catalogue bound to an engine running its Vensim model.
@@ -409,73 +375,3 @@ class Model:
 def _whole(value: object) -> bool:
     """True for an int >= 0 that is not a bool."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 0
-
-
-def catalogue_path(path: str | os.PathLike[str] | None) -> Path:
-    """The catalogue file for *path*: itself, ``levers.toml`` beside a ``.mdl``, or the bundled one."""
-    if path is None:
-        cat = bundled_catalogue()
-        if not cat.is_file():
-            raise CatalogueError("the bundled catalogue is missing; restore model/levers.toml "
-                                 "or pass a catalogue path", path=cat)
-        return cat
-    path = Path(path)
-    if path.suffix.lower() == ".mdl":
-        cat = path.with_name("levers.toml")
-        if not cat.is_file():
-            raise CatalogueError(f"no levers.toml next to {path.name}; pass the catalogue path instead",
-                                 path=cat)
-        return cat
-    return path
-
-
-def load_model(path: str | os.PathLike[str] | None = None, *, engine: str = "fast",
-               calibration: str | os.PathLike[str] | None = "auto") -> Model:
-    """Load a lever catalogue and its Vensim model.
-
-    Parameters
-    ----------
-    path : path-like, optional
-        The catalogue ``levers.toml`` (which names its ``.mdl``), or a
-        ``.mdl`` with ``levers.toml`` beside it.  Default: the bundled
-        ``model/levers.toml`` (Ganzhou model).
-    engine : str
-        ``"fast"`` (default: gzsim's compiled, vectorised engine) or ``"pysd"``
-        (the reference), or another registered engine.
-    calibration : path-like, "auto" or None
-        A calibration folder (``calibration.json`` + ``posterior.parquet``);
-        ``"auto"`` (default) takes the bundled ``calibration/ganzhou/`` for the
-        bundled model and none for another catalogue; None runs the model's own
-        hand-set values.  A calibration made from other model, data or settings
-        files than the current ones is refused.
-
-    Returns
-    -------
-    Model
-
-    Raises
-    ------
-    CatalogueError
-        The catalogue is broken or does not match the model.
-    EngineError
-        The model cannot be translated.
-    UsageError
-        Unknown engine.
-    CalibrationError, StaleCalibrationError
-        The calibration cannot be read, or its inputs changed since it was made
-        (the message gives the command that re-makes it).
-    """
-    cat_path = catalogue_path(path)
-    catalogue = load_catalogue(cat_path)
-    if path is not None and Path(path).suffix.lower() == ".mdl" and \
-            catalogue.model_file != Path(path).resolve():
-        raise CatalogueError(f"levers.toml describes {catalogue.model_file.name}, not {Path(path).name}",
-                             path=cat_path)
-    cal = None
-    if calibration is not None and not (calibration == "auto" and path is not None):
-        from .calibration import load_calibration
-
-        cal = load_calibration(None if calibration == "auto" else calibration)
-        cal.check_fresh(model_path=catalogue.model_file)
-    return Model(catalogue, make_engine(engine, catalogue.model_file), calibration=cal)
-

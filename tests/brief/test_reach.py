@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from gzsim.brief.reach import REACH_COLUMNS, scoreboard, status_key, status_of
-from gzsim.model import Simulation
+from gzsim.simulation import Simulation
 from gzsim.targets import Target
 
 

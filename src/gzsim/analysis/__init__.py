@@ -20,36 +20,16 @@ Execution(scheduler=None, chunk_size=2000, progress=False)
 Status, Method : enums.
 """
 
-# Exports load on first use: the CLI imports this package to register its commands, and the
-# heavy modules (scipy.stats, matplotlib) should cost nothing until a command runs.
-_EXPORTS = {
-    "attribute": "attribution",
-    "changed_levers": "attribution",
-    "discover": "discover",
-    "Execution": "distributed",
-    "GoalSeekResult": "goalseek",
-    "default_decision_levers": "goalseek",
-    "goalseek": "goalseek",
-    "Measure": "plan_period",
-    "PlanPeriod": "plan_period",
-    "measure_values": "plan_period",
-    "plan_period_values": "plan_period",
-    "Box": "prim",
-    "PrimResult": "prim",
-    "prim": "prim",
-    "Status": "reach",
-    "reach": "reach",
-    "Method": "sensitivity",
-    "sensitivity": "sensitivity",
-}
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        from importlib import import_module
-
-        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Eager on purpose: several exports share their submodule's name (reach, goalseek...), and a
+# lazy attribute would be shadowed by the submodule once it is imported.
+from .attribution import attribute, changed_levers
+from .discover import discover
+from .distributed import Execution
+from .goalseek import GoalSeekResult, default_decision_levers, goalseek
+from .plan_period import Measure, PlanPeriod, measure_values, plan_period_values
+from .prim import Box, PrimResult, prim
+from .reach import Status, reach
+from .sensitivity import Method, sensitivity
 
 
 __all__ = ["reach", "Status", "sensitivity", "Method", "goalseek", "GoalSeekResult",

@@ -16,7 +16,6 @@ from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from .._toml import suggest
 from ..errors import UsageError
@@ -84,6 +83,7 @@ def discover(model: Any, scenario: Any, *, samples: int = 5000, seed: int,
     if problems:
         raise UsageError("; ".join(problems))
     lvs = [cat.lever(i) for i in ids]
+    from scipy.stats import qmc  # scipy.stats/optimize load slowly: only when used
     unit = qmc.LatinHypercube(d=len(lvs), rng=r_lhs).random(samples) if lvs else np.empty((samples, 0))
     lever_values = {lv.id: lv.min + unit[:, j] * (lv.max - lv.min) for j, lv in enumerate(lvs)}
     runner = BatchRunner(model, execution)

@@ -49,7 +49,6 @@ from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import differential_evolution
 
 from .._toml import suggest
 from ..errors import UsageError
@@ -348,6 +347,7 @@ def goalseek(model: Any, scenario: Any, *, probability: float, target_ids: Seque
 
         x = corner
         if maxiter > 0:
+            from scipy.optimize import differential_evolution  # scipy.stats/optimize load slowly: only when used
             opt = differential_evolution(fun, list(zip(problem.lo, problem.hi)), vectorized=True,
                                          updating="deferred", init=init, maxiter=maxiter, polish=False,
                                          rng=rng, tol=1e-6, callback=lambda *a, **kw: bar.update(1))

@@ -22,7 +22,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import qmc
 
 __all__ = ["SobolIndices", "MorrisIndices", "sobol_design", "sobol_analyze", "morris_design",
            "morris_analyze", "ishigami"]
@@ -67,6 +66,7 @@ def sobol_design(d: int, n: int, rng: np.random.Generator) -> np.ndarray:
     """
     if n < 2 or n & (n - 1):
         raise ValueError(f"n must be a power of 2, got {n}")
+    from scipy.stats import qmc  # scipy.stats/optimize load slowly: only when used
     ab = qmc.Sobol(d=2 * d, scramble=True, rng=rng).random(n)
     a, b = ab[:, :d], ab[:, d:]
     blocks = [a, b]

@@ -12,8 +12,9 @@ joint_sentence(items, lang) -> str
 write_pdf(...), write_workbook(...), results_table(...), levers_table(...)
 """
 
-# Exports load on first use: the CLI imports this package to register its commands, and the
-# heavy modules (scipy.stats, matplotlib) should cost nothing until a command runs.
+from .._lazy import lazy_exports
+
+# Exports load on first use (see gzsim._lazy).
 _EXPORTS = {
     "BriefResult": "build",
     "brief_targets": "build",
@@ -29,14 +30,7 @@ _EXPORTS = {
     "joint_sentence": "text",
     "target_paragraph": "text",
 }
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        from importlib import import_module
-
-        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = [

@@ -22,7 +22,8 @@ from ..charts import forecast_chart, load_history, save_figure, usable_language
 from ..charts.history import HISTORY_COLUMNS, default_data_file
 from ..charts.strings import text as ui_text
 from ..errors import UsageError
-from ..model import Model, Simulation
+from ..model import Model
+from ..simulation import Simulation
 from ..scenario import ResolvedScenario
 from ..targets import Target
 from .excel import levers_table, results_table, write_workbook

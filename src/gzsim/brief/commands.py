@@ -71,7 +71,7 @@ def run_brief(args: argparse.Namespace) -> int:
     if hasattr(cli, "model_from_args"):
         model = cli.model_from_args(args)
     else:  # pragma: no cover - CLI without calibrations
-        from ..model import load_model
+        from ..loading import load_model
 
         model = load_model(args.model, engine=args.engine)
     scenarios = cli._load_scenarios(model, args)

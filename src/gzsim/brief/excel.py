@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..catalogue import Catalogue
 from ..charts.data import indicator_series
-from ..model import Simulation
+from ..simulation import Simulation
 from ..scenario import ResolvedScenario
 
 __all__ = ["RESULTS_COLUMNS", "LEVERS_COLUMNS", "results_table", "levers_table", "write_workbook"]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import Catalogue
-from ..model import Simulation
+from ..simulation import Simulation
 from ..scenario import ResolvedScenario
 from ..targets import Target
 from .reach import ALL_HEADLINE, board_row, measure_name, status_key

@@ -12,7 +12,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..model import Simulation
+from ..simulation import Simulation
 from ..targets import Target
 
 __all__ = ["REACH_COLUMNS", "STATUSES", "ON_TRACK", "AT_RISK", "ALL_HEADLINE", "status_of", "status_key",

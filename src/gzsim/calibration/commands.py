@@ -13,17 +13,9 @@ from pathlib import Path
 
 __all__ = ["register", "run_calibrate"]
 
+from ..cli import whole_number
+
 _DEFAULT_SETTINGS = Path("calibration") / "settings.toml"
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
 
 
 def register(sub, parents) -> None:
@@ -38,7 +30,7 @@ def register(sub, parents) -> None:
                      help="calibration settings (default: the project's calibration/settings.toml)")
     cmd.add_argument("--out", metavar="DIR", type=Path, default=None,
                      help="output folder, replaced as a whole (default: <settings folder>/<region>)")
-    cmd.add_argument("--seed", metavar="S", type=_seed, default=None,
+    cmd.add_argument("--seed", metavar="S", type=whole_number, default=None,
                      help="random seed (default: the settings' seed, else fresh and printed)")
     cmd.set_defaults(func=run_calibrate)
 

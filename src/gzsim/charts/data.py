@@ -1,6 +1,6 @@
 """The numbers a chart or brief shows for one indicator: per scenario, per year.
 
-Accepts what gzsim produces: :class:`~gzsim.model.Simulation` objects (one per
+Accepts what gzsim produces: :class:`~gzsim.simulation.Simulation` objects (one per
 scenario) or the tidy results frame ``scenario, sample, year, indicator,
 value``.  Sample 0 is the deterministic run; the ensemble is samples 1..N.
 """
@@ -13,7 +13,7 @@ from typing import Sequence, Union
 import numpy as np
 import pandas as pd
 
-from ..model import COLUMNS, Simulation
+from ..simulation import COLUMNS, Simulation
 
 __all__ = ["SimulationsLike", "IndicatorSeries", "indicator_series", "QUANTILES"]
 

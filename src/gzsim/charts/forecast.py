@@ -226,7 +226,7 @@ def forecast_chart(indicator: Indicator | str, simulations: SimulationsLike, *,
     indicator : Indicator or str
         The catalogue indicator (or its id, looked up in *catalogue*).
     simulations : Simulation, list of Simulation, or pandas.DataFrame
-        One :class:`~gzsim.model.Simulation` per scenario, or tidy results
+        One :class:`~gzsim.simulation.Simulation` per scenario, or tidy results
         (``scenario, sample, year, indicator, value``).  The median and the
         50 % / 90 % ranges come from samples 1..N; with no samples the
         deterministic run is drawn alone.

@@ -72,6 +72,9 @@ class Model:
         self.model_sha256 = hashlib.sha256(catalogue.model_file.read_bytes()).hexdigest()
         self._by_key = {vensim_key(n): n.strip().strip('"') for n in engine.variable_names}
         self._base = self._calibrated_inputs()
+        #: sha256 of the calibration's ``calibration.json`` (None when uncalibrated), for provenance.
+        self.calibration_id = None if calibration is None else hashlib.sha256(
+            (calibration.path / "calibration.json").read_bytes()).hexdigest()
 
     def _calibrated_inputs(self) -> dict[str, Param]:
         """Engine inputs every run starts from: the calibration's fixed overrides and central set.
@@ -91,13 +94,6 @@ class Model:
                                    f"{self.catalogue.model_file.name}; re-run gzsim calibrate",
                                    path=self.calibration.path / "calibration.json")
         return {self._by_key[vensim_key(k)]: v for k, v in base.items()}
-
-    @property
-    def calibration_id(self) -> str | None:
-        """sha256 of the calibration's ``calibration.json`` (None when uncalibrated)."""
-        if self.calibration is None:
-            return None
-        return hashlib.sha256((self.calibration.path / "calibration.json").read_bytes()).hexdigest()
 
     def __repr__(self) -> str:
         return (f"<gzsim.Model {self.catalogue.model_file.name} engine={self.engine.name} "

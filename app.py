@@ -1,95 +1,297 @@
 """gzsim in the browser: pick a scenario, move the levers, read the indicators against the targets.
 
-Thin on purpose: everything it shows comes from the gzsim package.
+Thin on purpose: everything it shows comes from the gzsim package; the app's own helpers
+(URL parsing, scenario files, strings) are plain functions in :mod:`gzsim.ui`.
 Run with ``streamlit run app.py``.
 """
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import streamlit as st
 
 import gzsim
-from gzsim.analysis.common import target_values
-from gzsim.charts import forecast_chart, load_history
-from gzsim.paths import scenarios_dir
-from gzsim.scenario import with_levers
+from gzsim.charts import load_history, unit_label
+from gzsim.paths import repo_root, scenarios_dir
+from gzsim.ui import parse_query, query_from_overrides, scenario_toml, ui_text
+from gzsim.ui.compute import (
+    SAMPLES,
+    SEED,
+    Overrides,
+    chart_png,
+    edited_scenario,
+    reach_table,
+    simulation,
+)
+from gzsim.ui.model_text import equation_block, variable_names
+from gzsim.ui.scoreboard import scoreboard
+
+BASELINE = "baseline"
+STATUS_LIGHT = {"on track": "background-color: #c8e6c9; color: #1b5e20",
+                "at risk": "background-color: #ffe0b2; color: #8a4b00",
+                "off track": "background-color: #ffcdd2; color: #b71c1c"}
 
 st.set_page_config(page_title="gzsim — Ganzhou S&T plan", layout="wide")
 
 
+# ------------------------------------------------------------------ cached computation
 @st.cache_resource
 def _model() -> gzsim.Model:
-    # The model object is immutable after loading; runs never change it.
+    # Shared between sessions: the model object is never changed by a run.
     return gzsim.load_model()
 
 
-@st.cache_data
+@st.cache_data(show_spinner=False)
 def _history() -> pd.DataFrame:
     return load_history()
 
 
+def _scenario(scenario_file: str, overrides: Overrides):
+    return edited_scenario(_model(), scenario_file, overrides)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _reach(scenario_file: str, overrides: Overrides) -> pd.DataFrame:
+    return reach_table(_model(), scenario_file, overrides, samples=SAMPLES, seed=SEED)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _simulation(scenario_file: str, overrides: Overrides, name: str):
+    return simulation(_model(), scenario_file, overrides, name, samples=SAMPLES, seed=SEED)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _chart_png(indicator_id: str, runs: tuple[tuple[str, Overrides, str], ...], lang: str) -> bytes:
+    simulations = [_simulation(f, o, name) for f, o, name in runs]
+    targets = _scenario(runs[-1][0], runs[-1][1]).targets
+    # The same chart function as the briefing pack; the app only lays it out.
+    return chart_png(_model(), indicator_id, simulations, targets, _history(), lang)
+
+
 @st.cache_data(show_spinner=False)
-def _run(scenario_file: str, overrides: tuple[tuple[str, float], ...]) -> pd.DataFrame:
-    model = _model()
-    scenario = model.load_scenario(scenario_file)
-    if overrides:
-        scenario = with_levers(scenario, dict(overrides), catalogue=model.catalogue, name=f"{scenario.name} (edited)")
-    return model.run(scenario)
+def _mdl_text() -> str:
+    path = repo_root() / "model" / "ganzhou_sti.mdl"
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
 
+# ------------------------------------------------------------------ settings
 model = _model()
 catalogue = model.catalogue
-files = sorted(scenarios_dir().glob("*.toml"))
+files = {p.stem: p for p in sorted(scenarios_dir().glob("*.toml"))}
 
-lang = st.sidebar.radio("Language / 语言", ["en", "zh"], horizontal=True)
-chosen = st.sidebar.selectbox("Scenario / 情景", files, format_func=lambda p: p.stem,
-                              index=[p.stem for p in files].index("baseline"))
+# A shared link (?scenario=plan&lang=zh&st_budget_growth=0.12) sets the first view only.
+if "query_read" not in st.session_state:
+    settings, problems = parse_query(dict(st.query_params), catalogue, scenarios=files)
+    st.session_state["query_read"] = True
+    st.session_state["query_problems"] = [str(p) for p in problems]
+    st.session_state["query_levers"] = settings["levers"]
+    st.session_state["query_scenario"] = settings["scenario"] or BASELINE
+    if settings["lang"]:
+        st.session_state["lang"] = settings["lang"]
+    if settings["scenario"]:
+        st.session_state["scenario"] = settings["scenario"]
+
+if "lang" not in st.session_state:
+    st.session_state["lang"] = "en"
+TABS = ["scoreboard", "charts", "analysis", "model_tab", "downloads"]
+
+
+def _keep_tab() -> None:
+    # The tabs are keyed per language (their labels change); keep the open one across a switch.
+    new = st.session_state["lang"]
+    old = "zh" if new == "en" else "en"
+    shown = st.session_state.get(f"tab_{old}")
+    for name in TABS:
+        if ui_text(name, old) == shown:
+            st.session_state[f"tab_{new}"] = ui_text(name, new)
+
+
+lang = st.sidebar.radio(ui_text("language", "en"), ["en", "zh"], horizontal=True, key="lang",
+                        format_func=lambda code: {"en": "English", "zh": "中文"}[code], on_change=_keep_tab)
+
+
+def T(key: str, **fields) -> str:
+    return ui_text(key, lang, **fields)
+
+
+for problem in st.session_state.get("query_problems", []):
+    st.warning(T("bad_query", problem=problem))
+
+if "scenario" not in st.session_state:
+    st.session_state["scenario"] = BASELINE if BASELINE in files else next(iter(files))
+stem = st.sidebar.selectbox(T("scenario"), list(files), key="scenario")
+chosen = files[stem]
 scenario = model.load_scenario(chosen)
 st.sidebar.caption(scenario.title_for(lang))
 
-st.sidebar.header("Levers" if lang == "en" else "政策杠杆")
+
+def _fmt(value: float) -> str:
+    return f"{value:,.4g}"
+
+
+def _path_text(value) -> str:
+    kind, spec = next(iter(value.to_dict().items()))
+    return f"{kind} " + ", ".join(f"{k}: {_fmt(v) if isinstance(v, float) else v}" for k, v in spec.items())
+
+
+def _reset(key: str, value: float) -> None:
+    st.session_state[key] = value
+
+
+def _reset_all() -> None:
+    for lever in catalogue.levers:
+        value = scenario.levers[lever.id]
+        if isinstance(value, float):
+            st.session_state[f"{stem}:{lever.id}"] = value
+        else:
+            st.session_state[f"{stem}:{lever.id}:const"] = False
+
+
+st.sidebar.header(T("levers"))
+st.sidebar.button(T("reset_all"), on_click=_reset_all, key="reset_all")
+# The link's lever values belong to the link's scenario only.
+query_levers = st.session_state.get("query_levers", {}) if st.session_state.get("query_scenario") == stem else {}
 overrides: dict[str, float] = {}
-for lever in catalogue.levers:
-    value = scenario.levers[lever.id]
-    if not isinstance(value, float):  # a time path: shown, edited in the scenario file
-        st.sidebar.caption(f"{lever.label(lang)}: {'time path' if lang == 'en' else '按年份路径'}")
-        continue
-    moved = st.sidebar.slider(
-        f"{lever.label(lang)} ({lever.unit})", min_value=float(lever.min), max_value=float(lever.max),
-        value=value, step=float(lever.step), help=lever.help_en if lang == "en" else lever.help_zh,
-        key=f"{chosen.stem}:{lever.id}",
-    )
-    if moved != value:
-        overrides[lever.id] = moved
+groups = list(dict.fromkeys(lever.group for lever in catalogue.levers))
+for group in groups:
+    try:
+        group_label = T(f"group_{group}")
+    except KeyError:
+        group_label = group
+    with st.sidebar.expander(group_label, expanded=group != "economy"):
+        for lever in (lv for lv in catalogue.levers if lv.group == group):
+            key = f"{stem}:{lever.id}"
+            saved = scenario.levers[lever.id]
+            help_text = lever.help_en if lang == "en" else lever.help_zh
+            if lever.source:
+                help_text += "\n\n" + T("source", source=lever.source)
+            unit = unit_label(lever.unit, lang)
+            label = lever.label(lang) if unit in lever.label(lang) else f"{lever.label(lang)} ({unit})"
+            if not isinstance(saved, float):  # a time path: shown as such, replaceable by a constant
+                st.caption(f"**{lever.label(lang)}** — " + T("time_path", path=_path_text(saved)), help=help_text)
+                if f"{key}:const" not in st.session_state:
+                    st.session_state[f"{key}:const"] = lever.id in query_levers
+                if st.checkbox(T("replace_constant"), key=f"{key}:const"):
+                    if key not in st.session_state:
+                        st.session_state[key] = float(query_levers.get(lever.id, lever.default))
+                    overrides[lever.id] = st.slider(label, min_value=float(lever.min), max_value=float(lever.max),
+                                                    step=float(lever.step) if lever.step else None,
+                                                    help=help_text, key=key)
+                continue
+            if key not in st.session_state:
+                st.session_state[key] = float(query_levers.get(lever.id, saved))
+            moved = st.slider(label, min_value=float(lever.min), max_value=float(lever.max),
+                              step=float(lever.step) if lever.step else None, help=help_text, key=key)
+            st.caption(T("range", min=_fmt(lever.min), max=_fmt(lever.max), unit=unit, value=_fmt(saved)))
+            if moved != saved:
+                overrides[lever.id] = moved
+                st.button(T("reset", value=_fmt(saved)), key=f"{key}:reset", on_click=_reset, args=(key, saved))
 
-results = _run(str(chosen), tuple(sorted(overrides.items())))
-baseline = _run(str(scenarios_dir() / "baseline.toml"), ())
+key_overrides: Overrides = tuple(sorted(overrides.items()))
+# The address bar always holds the current settings: copy it to share them.
+st.query_params.from_dict(query_from_overrides(stem, overrides, lang))
 
-st.title("Can Ganzhou reach its 2025 S&T targets?" if lang == "en" else "赣州能否实现2025年科技创新目标？")
-targets = scenario.targets
-rows = []
-for target in targets or []:
-    path = results.query("indicator == @target.id").sort_values("year")
-    # The target's measure (level, plan-period total or growth rate) of the run.
-    value = float(target_values(target, path["value"].to_numpy()[None, :], path["year"].to_numpy())[0])
-    rows.append({
-        "target": target.label(lang),
-        "2025 target": target.threshold,
-        "scenario": round(value, 2),
-        "met": "✅" if target.is_met(value) else "❌",
-    })
-if rows:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+# ------------------------------------------------------------------ results
+baseline_file = str(files.get(BASELINE, chosen))
+current = _reach(str(chosen), key_overrides)
+base = _reach(baseline_file, ())
+current_name = f"{stem} ({T('edited')})" if overrides else stem
 
-columns = st.columns(2)
-both = pd.concat([baseline.assign(scenario="baseline"), results.assign(scenario="current")])
-for i, indicator in enumerate(catalogue.indicators):
-    marks = [t for t in targets or [] if t.id == indicator.id]
-    # The same chart function as the briefing pack; the app only lays it out.
-    fig = forecast_chart(indicator, both, history=_history(), target=marks or None, lang=lang,
-                         size="print", catalogue=catalogue, until=2025)
-    with columns[i % 2]:
-        st.pyplot(fig)
-    plt.close(fig)
+st.title(T("title"))
+st.caption(T("changes", n=len(overrides)) if overrides else T("no_changes"))
+
+# Lazy tabs: only the open one runs (charts take a second or two to draw; analyses longer).
+tab_board, tab_charts, tab_analysis, tab_model, tab_downloads = st.tabs(
+    [T(name) for name in TABS], key=f"tab_{lang}", on_change="rerun")
+
+board = scoreboard(current, base, scenario.targets, lang)
+labels = {
+    "target": T("col_target"), "status": T("col_status"), "probability": T("col_probability"),
+    "baseline_probability": T("col_baseline_probability"), "threshold": T("col_threshold"),
+    "median": T("col_current"), "interval": T("col_interval"), "baseline": T("col_baseline"),
+}
+shown = board.assign(status=[f"● {T(s.replace(' ', '_'))}" for s in board["status"]])
+shown = shown[list(labels)].rename(columns=labels)
+# Traffic lights as cell colours (emoji need a font the browser may not have).
+lights = [STATUS_LIGHT.get(s, "") for s in board["status"]]
+styled = shown.style.apply(lambda column: lights, subset=[T("col_status")])
+with tab_board:
+    st.subheader(T("scoreboard"))
+    # The instant answer: the joint probability of the headline targets and the count on track.
+    joint = board[board["key"].str.startswith("all_headline:")]
+    targets_only = board[~board["key"].str.startswith("all_headline:")]
+    on_track = int((targets_only["status"] == "on track").sum())
+    base_on_track = int((targets_only["baseline_probability"] >= 0.8).sum())
+    left, right = st.columns(2)
+    if len(joint):
+        p, p0 = float(joint["probability"].iloc[0]), float(joint["baseline_probability"].iloc[0])
+        left.metric(T("all_headline"), f"{100 * p:.1f} %", delta=T("vs_baseline_points", delta=f"{100 * (p - p0):+.1f}"),
+                    delta_color="normal" if p != p0 else "off", border=True)
+    right.metric(T("on_track_count"), f"{on_track} / {len(targets_only)}",
+                 delta=T("vs_baseline", delta=f"{on_track - base_on_track:+d}"),
+                 delta_color="normal" if on_track != base_on_track else "off", border=True)
+    st.caption(T("scoreboard_note", samples=SAMPLES, seed=SEED, current=current_name,
+                 scenario=f"{stem}_edited.toml" if overrides else stem))
+    st.dataframe(styled, hide_index=True, width="stretch",
+                 column_config={T("col_probability"): st.column_config.ProgressColumn(min_value=0.0, max_value=1.0,
+                                                                                        format="%.2f"),
+                                T("col_baseline_probability"): st.column_config.NumberColumn(format="%.2f")})
+
+with tab_charts:
+    if tab_charts.open:
+        runs = []
+        if not (str(chosen) == baseline_file and not overrides):
+            runs.append((baseline_file, (), T("baseline")))
+        runs.append((str(chosen), key_overrides, current_name))
+        columns = st.columns(2)
+        for i, indicator in enumerate(catalogue.indicators):
+            with columns[i % 2]:
+                st.image(_chart_png(indicator.id, tuple(runs), lang), width="stretch")
+
+with tab_downloads:
+    st.info(T("share"))
+    toml_text = scenario_toml(
+        stem, overrides, name=f"{stem}_edited", title_en=f"{scenario.title_for('en')} (edited in the app)",
+        title_zh=f"{scenario.title_for('zh')}（在应用中修改）", sources={k: "set in the gzsim app" for k in overrides},
+        comment="Saved from the gzsim app. Put this file in scenarios/ next to the scenario it extends.")
+    st.download_button(T("download_scenario"), toml_text, file_name=f"{stem}_edited.toml", mime="application/toml",
+                       help=T("download_scenario_help", base=stem), key="download_scenario")
+    with st.expander(T("preview")):
+        st.code(toml_text, language="toml")
+    results = _simulation(str(chosen), key_overrides, current_name).tidy()
+    st.download_button(T("download_results"), results.to_csv(index=False), file_name=f"{stem}_results.csv",
+                       mime="text/csv", key="download_results")
+    st.download_button(T("download_scoreboard"), pd.concat([current, base]).to_csv(index=False),
+                       file_name=f"{stem}_scoreboard.csv", mime="text/csv", key="download_scoreboard")
+
+with tab_analysis:
+    if tab_analysis.open:
+        st.caption(T("analysis_note"))
+        kind = st.radio(T("analysis"), ["attribution", "sensitivity", "goalseek"], key="analysis_kind",
+                        format_func=T, horizontal=True)
+        if st.button(T("run_analysis"), key="run_analysis"):
+            from gzsim.ui.analyses import run_analysis
+
+            with st.spinner(T(kind)):
+                note, table = run_analysis(kind, model, _scenario(str(chosen), key_overrides),
+                                           model.load_scenario(baseline_file), seed=SEED)
+            st.session_state["analysis_result"] = (kind, stem, key_overrides, note, table)
+        stored = st.session_state.get("analysis_result")
+        if stored and stored[1:3] == (stem, key_overrides):  # results of other settings are not shown
+            st.subheader(T(stored[0]))
+            if stored[3]:
+                st.caption(stored[3])
+            st.dataframe(stored[4], hide_index=True, width="stretch")
+
+with tab_model:
+    if tab_model.open:
+        text = _mdl_text()
+        names = variable_names(text)
+        if names:
+            variable = st.selectbox(T("variable"), names, key="model_variable")
+            st.caption(T("equation"))
+            st.code(equation_block(text, variable) or "", language="text")
+        fit_file = repo_root() / "calibration" / "ganzhou" / "fit.csv"
+        if fit_file.exists():
+            st.subheader(T("fit"))
+            st.dataframe(pd.read_csv(fit_file), hide_index=True, width="stretch")

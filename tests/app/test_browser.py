@@ -1,0 +1,107 @@
+"""The app in a real browser: headless Chromium driven by Playwright against `streamlit run app.py`.
+
+Skipped only when /usr/bin/chromium is absent (CI installs it: `apt-get install chromium`
+and `pip install playwright`; Playwright's own browser download is not used).
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="no /usr/bin/chromium (apt-get install chromium) for the real-browser test")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode(errors="replace") if proc.poll() is not None else ""
+                pytest.fail(f"streamlit did not start on {url}: {out[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # With Chromium present a missing Playwright is an error, not a skip: `pip install playwright`.
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+def _joint(page) -> str:
+    metric = page.get_by_test_id("stMetric").filter(has_text="All headline targets").first
+    return metric.get_by_test_id("stMetricValue").inner_text(timeout=60_000)
+
+
+def test_moving_a_slider_updates_the_scoreboard(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(server, wait_until="domcontentloaded")
+        before = _joint(page)
+        assert re.fullmatch(r"\d+\.\d %", before)
+        slider = page.get_by_role("slider", name=re.compile("Municipal S&T budget growth"))
+        slider.focus()
+        page.keyboard.press("End")  # to the maximum, 0.3 a year
+        page.wait_for_function(
+            """(before) => [...document.querySelectorAll('[data-testid="stMetric"]')]
+                 .some(m => m.innerText.includes('All headline targets')
+                       && !m.innerText.includes(before))""",
+            arg=before, timeout=60_000)
+        after = _joint(page)
+        assert after != before
+        assert float(after.split()[0]) > float(before.split()[0])
+        assert "st_budget_growth=0.3" in page.url  # the link holds the setting
+        assert page.get_by_test_id("stException").count() == 0
+        # GZSIM_SCREENSHOTS=DIR keeps the screenshot (e.g. as a CI artefact); else pytest's tmp_path.
+        folder = Path(os.environ.get("GZSIM_SCREENSHOTS") or tmp_path)
+        folder.mkdir(parents=True, exist_ok=True)
+        shot = folder / "app_after_slider.png"
+        page.screenshot(path=str(shot))
+        assert shot.stat().st_size > 10_000
+    finally:
+        page.close()

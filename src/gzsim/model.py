@@ -22,7 +22,7 @@ from .catalogue import Catalogue, vensim_key
 from .engines import Engine, Param, time_grid
 from .errors import CatalogueError, EngineError, UsageError
 from .sampling import draw_parameters
-from .scenario import ResolvedScenario, load_scenario
+from .scenario import ResolvedScenario, load_scenario, require_distinct_names
 from .simulation import COLUMNS, Simulation
 from .timepaths import LeverValue, values_at
 
@@ -345,13 +345,7 @@ class Model:
         if seed is not None and not _whole(seed):
             raise UsageError(f"seed must be a whole number >= 0, got {seed!r}")
         resolved = [self._scenario(s) for s in scenarios]
-        if not resolved:
-            raise UsageError("no scenario given")
-        names = [s.name for s in resolved]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise UsageError(f"scenario name(s) {', '.join(dupes)} given more than once; "
-                             f"results would be ambiguous — give each scenario a distinct 'name'")
+        require_distinct_names(resolved)
         if samples and seed is None:
             seed = secrets.randbelow(2**32)
         frames = [self.simulate(sc, samples=int(samples), seed=seed).tidy() for sc in resolved]

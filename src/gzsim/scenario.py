@@ -28,7 +28,7 @@ from .timepaths import LeverValue, parse_lever_value
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
 
-__all__ = ["ResolvedScenario", "load_scenario", "with_levers", "SCENARIO_KEYS"]
+__all__ = ["ResolvedScenario", "load_scenario", "with_levers", "require_distinct_names", "SCENARIO_KEYS"]
 
 SCENARIO_KEYS = ("name", "title_en", "title_zh", "description_en", "description_zh",
                  "extends", "targets", "levers", "sources", "uncertainty")
@@ -338,3 +338,16 @@ def with_levers(
     )
     object.__setattr__(updated, "hash", _content_hash(updated.content()))
     return updated
+
+
+def require_distinct_names(scenarios: "list[ResolvedScenario]") -> None:
+    """Raise UsageError unless there are scenarios and their names differ (results are keyed by name)."""
+    from .errors import UsageError
+
+    if not scenarios:
+        raise UsageError("no scenario given")
+    names = [s.name for s in scenarios]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise UsageError(f"scenario name(s) {', '.join(dupes)} given more than once; results would be "
+                         f"ambiguous: give each scenario a distinct 'name'")

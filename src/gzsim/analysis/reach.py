@@ -24,7 +24,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import UsageError
+from ..scenario import require_distinct_names
 from ..targets import Targets
 from .common import (check_count, check_seed, met, provenance, resolve_targets, select_targets,
                      target_values)
@@ -154,12 +154,7 @@ def reach(model: Any, scenarios: Sequence[Any], *, samples: int = 1000, seed: in
     """
     samples = check_count(samples, "samples", minimum=1)
     seed = check_seed(seed)
-    if not scenarios:
-        raise UsageError("no scenario given")
-    names = [s.name for s in scenarios]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise UsageError(f"scenario name(s) {', '.join(dupes)} given more than once")
+    require_distinct_names(list(scenarios))
     runner = BatchRunner(model, execution)
     resolved = [(sc, resolve_targets(sc, targets, model.catalogue)) for sc in scenarios]
     for sc, tg in resolved:  # check every scenario's targets before running anything

@@ -23,8 +23,8 @@ from ..charts.history import HISTORY_COLUMNS, default_data_file
 from ..charts.strings import text as ui_text
 from ..errors import UsageError
 from ..model import Model
+from ..scenario import ResolvedScenario, require_distinct_names
 from ..simulation import Simulation
-from ..scenario import ResolvedScenario
 from ..targets import Target
 from .excel import levers_table, results_table, write_workbook
 from .facts import joint_text, paragraphs, short_title
@@ -163,12 +163,8 @@ def build_brief(model: Model, scenarios: Sequence[ResolvedScenario], out: str | 
     bad_sizes = [s for s in sizes if s not in SIZES]
     if bad_sizes or not sizes:
         raise UsageError(f"sizes must be among {', '.join(SIZES)}, got {', '.join(map(str, sizes)) or 'none'}")
-    if not scenarios:
-        raise UsageError("no scenario given")
+    require_distinct_names(list(scenarios))
     names = [s.name for s in scenarios]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise UsageError(f"scenario name(s) {', '.join(dupes)} given more than once")
     targets = brief_targets(scenarios, year)
     data_path = Path(data) if data is not None else default_data_file(model.catalogue.path)
     catalogue = model.catalogue

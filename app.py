@@ -12,6 +12,7 @@ import streamlit as st
 
 import gzsim
 from gzsim.charts import load_history, unit_label
+from gzsim.errors import UsageError
 from gzsim.paths import repo_root, scenarios_dir
 from gzsim.ui import parse_query, query_from_overrides, scenario_toml, ui_text
 from gzsim.ui.compute import (
@@ -22,6 +23,7 @@ from gzsim.ui.compute import (
     edited_scenario,
     reach_table,
     simulation,
+    workbook_bytes,
 )
 from gzsim.ui.model_text import equation_block, variable_names
 from gzsim.ui.scoreboard import scoreboard
@@ -68,6 +70,29 @@ def _chart_png(indicator_id: str, runs: tuple[tuple[str, Overrides, str], ...], 
     return chart_png(_model(), indicator_id, simulations, targets, _history(), lang)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _chart_file(indicator_id: str, runs: tuple[tuple[str, Overrides, str], ...], lang: str, fmt: str) -> bytes:
+    simulations = [_simulation(f, o, name) for f, o, name in runs]
+    targets = _scenario(runs[-1][0], runs[-1][1]).targets
+    return chart_png(_model(), indicator_id, simulations, targets, _history(), lang, format=fmt)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _workbook(scenario_file: str, overrides: Overrides, name: str, baseline_file: str, stem: str, lang: str) -> bytes:
+    board = pd.concat([_reach(scenario_file, overrides), _reach(baseline_file, ())])
+    provenance = {"scenario": stem, "overrides": dict(overrides), "samples": SAMPLES, "seed": SEED,
+                  "gzsim": getattr(gzsim, "__version__", "")}
+    return workbook_bytes([_simulation(scenario_file, overrides, name)], _model().catalogue, lang, board, provenance)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _compare(scenario_files: tuple[str, ...]) -> pd.DataFrame:
+    from gzsim.analysis import reach
+
+    model = _model()
+    return reach(model, [model.load_scenario(f) for f in scenario_files], samples=SAMPLES, seed=SEED)
+
+
 @st.cache_data(show_spinner=False)
 def _mdl_text() -> str:
     path = repo_root() / "model" / "ganzhou_sti.mdl"
@@ -93,7 +118,7 @@ if "query_read" not in st.session_state:
 
 if "lang" not in st.session_state:
     st.session_state["lang"] = "en"
-TABS = ["scoreboard", "charts", "analysis", "model_tab", "downloads"]
+TABS = ["scoreboard", "charts", "compare", "analysis", "model_tab", "downloads"]
 
 
 def _keep_tab() -> None:
@@ -201,7 +226,7 @@ st.title(T("title"))
 st.caption(T("changes", n=len(overrides)) if overrides else T("no_changes"))
 
 # Lazy tabs: only the open one runs (charts take a second or two to draw; analyses longer).
-tab_board, tab_charts, tab_analysis, tab_model, tab_downloads = st.tabs(
+tab_board, tab_charts, tab_compare, tab_analysis, tab_model, tab_downloads = st.tabs(
     [T(name) for name in TABS], key=f"tab_{lang}", on_change="rerun")
 
 board = scoreboard(current, base, scenario.targets, lang)
@@ -243,10 +268,21 @@ with tab_charts:
         if not (str(chosen) == baseline_file and not overrides):
             runs.append((baseline_file, (), T("baseline")))
         runs.append((str(chosen), key_overrides, current_name))
-        columns = st.columns(2)
-        for i, indicator in enumerate(catalogue.indicators):
-            with columns[i % 2]:
-                st.image(_chart_png(indicator.id, tuple(runs), lang), width="stretch")
+        if st.toggle(T("interactive"), key="interactive_chart", help=T("interactive_help")):
+            from gzsim.ui.interactive import interactive_chart
+
+            names = {i.id: i.label(lang) for i in catalogue.indicators}
+            picked_id = st.selectbox(T("chart_indicator_view"), list(names), format_func=names.get,
+                                     key="interactive_indicator")
+            indicator = next(i for i in catalogue.indicators if i.id == picked_id)
+            st.altair_chart(interactive_chart([_simulation(f, o, name) for f, o, name in runs], picked_id,
+                                              history=_history(), targets=scenario.targets, title=names[picked_id],
+                                              unit=unit_label(indicator.unit, lang)), width="stretch")
+        else:
+            columns = st.columns(2)
+            for i, indicator in enumerate(catalogue.indicators):
+                with columns[i % 2]:
+                    st.image(_chart_png(indicator.id, tuple(runs), lang), width="stretch")
 
 with tab_downloads:
     st.info(T("share"))
@@ -263,6 +299,45 @@ with tab_downloads:
                        mime="text/csv", key="download_results")
     st.download_button(T("download_scoreboard"), pd.concat([current, base]).to_csv(index=False),
                        file_name=f"{stem}_scoreboard.csv", mime="text/csv", key="download_scoreboard")
+    st.download_button(
+        T("download_workbook"),
+        _workbook(str(chosen), key_overrides, current_name, baseline_file, stem, lang),
+        file_name=f"{stem}_results.xlsx", key="download_workbook",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    if tab_downloads.open:  # charts are drawn only when this tab is open
+        chart_runs = []
+        if not (str(chosen) == baseline_file and not overrides):
+            chart_runs.append((baseline_file, (), T("baseline")))
+        chart_runs.append((str(chosen), key_overrides, current_name))
+        indicator_labels = {i.id: i.label(lang) for i in catalogue.indicators}
+        chart_id = st.selectbox(T("chart_indicator"), list(indicator_labels), key="download_indicator",
+                                format_func=indicator_labels.get)
+        png, svg = st.columns(2)
+        png.download_button(T("download_png"), _chart_file(chart_id, tuple(chart_runs), lang, "png"),
+                            file_name=f"{stem}_{chart_id}.png", mime="image/png", key="download_png")
+        svg.download_button(T("download_svg"), _chart_file(chart_id, tuple(chart_runs), lang, "svg"),
+                            file_name=f"{stem}_{chart_id}.svg", mime="image/svg+xml", key="download_svg")
+
+with tab_compare:
+    if tab_compare.open:
+        from gzsim.ui.compare import compare_table
+
+        st.caption(T("compare_note", samples=SAMPLES, seed=SEED))
+        picked = st.multiselect(T("compare_scenarios"), list(files), default=list(dict.fromkeys(n for n in (BASELINE, stem) if n in files)),
+                                key="compare_scenarios")
+        if st.button(T("run_compare"), key="run_compare", disabled=not picked):
+            try:
+                with st.spinner(T("run_compare")):
+                    st.session_state["compare_result"] = (tuple(picked),
+                                                          _compare(tuple(str(files[n]) for n in picked)))
+            except UsageError as error:  # e.g. two files with the same scenario name
+                st.error(str(error))
+        stored = st.session_state.get("compare_result")
+        if stored and stored[0] == tuple(picked):  # results of another choice are not shown
+            st.dataframe(compare_table(stored[1], scenario.targets, lang), hide_index=True, width="stretch",
+                         column_config={f"{n}: probability": st.column_config.ProgressColumn(
+                             f"{n}: {T('col_probability')}", min_value=0.0, max_value=1.0, format="%.2f")
+                             for n in stored[0]})
 
 with tab_analysis:
     if tab_analysis.open:
@@ -291,6 +366,11 @@ with tab_model:
             variable = st.selectbox(T("variable"), names, key="model_variable")
             st.caption(T("equation"))
             st.code(equation_block(text, variable) or "", language="text")
+            st.subheader(T("stock_flow"))
+            st.caption(T("stock_flow_note"))
+            from gzsim.ui.stock_flow import stock_flow_dot
+
+            st.graphviz_chart(stock_flow_dot(text, variable=variable), width="stretch")
         fit_file = repo_root() / "calibration" / "ganzhou" / "fit.csv"
         if fit_file.exists():
             st.subheader(T("fit"))

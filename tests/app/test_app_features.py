@@ -92,7 +92,7 @@ def test_the_offered_scenario_file_loads_back_with_the_apps_settings(tmp_path):
     _slider(at, "Talent flats").set_value(50000.0).run()
     assert not at.exception
     labels = {b.proto.id.rsplit("-", 1)[-1]: b.label for b in at.get("download_button")}
-    assert set(labels) == {"download_scenario", "download_results", "download_scoreboard"}
+    assert {"download_scenario", "download_results", "download_scoreboard", "download_workbook"} <= set(labels)
     text = next(c.value for c in at.code if c.value.lstrip().startswith("# Saved from the gzsim app"))
     folder = tmp_path / "scenarios"
     shutil.copytree(scenarios_dir(), folder)
@@ -160,3 +160,41 @@ def test_model_tab_shows_an_equation_and_the_fit():
     at.selectbox(key="model_variable").set_value("ST budget growth rate").run()
     assert any("ST budget growth rate=" in c.value for c in at.code)
     assert any("mape" in d.value.columns for d in at.dataframe)
+
+
+def test_downloads_tab_offers_the_workbook_and_the_chosen_chart():
+    at = _open(_app(), "Downloads")
+    keys = {b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button")}
+    assert {"download_workbook", "download_png", "download_svg"} <= keys
+    at.selectbox(key="download_indicator").set_value("rd_intensity").run()
+    assert not at.exception
+    assert at.selectbox(key="download_indicator").value == "rd_intensity"
+    assert {"download_png", "download_svg"} <= {b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button")}
+
+def test_scenario_comparison_side_by_side_behind_a_button():
+    from gzsim.analysis import reach
+
+    at = _open(_app(), "Compare")
+    tables = len(at.dataframe)
+    at.multiselect(key="compare_scenarios").set_value(["baseline", "plan", "plan_push"]).run()
+    assert len(at.dataframe) == tables  # choosing is not running
+    at.button(key="run_compare").click().run()
+    assert not at.exception
+    table = at.dataframe[-1].value
+    assert [c for c in table.columns if c.endswith("probability")] == [
+        "baseline: probability", "plan: probability", "plan_push: probability"]
+    model = gzsim.load_model()
+    expected = reach(model, [model.load_scenario(scenarios_dir() / f"{n}.toml") for n in ("baseline", "plan")],
+                     samples=500, seed=1)
+    for name in ("baseline", "plan"):
+        mine = expected[expected["scenario"] == name]
+        assert table[f"{name}: probability"].tolist() == mine["probability"].tolist()
+        assert table[f"{name}: status"].tolist() == mine["status"].tolist()
+
+
+def test_comparison_default_on_the_baseline_runs_once_per_scenario():
+    at = _open(_app(), "Compare")
+    assert at.multiselect(key="compare_scenarios").value == ["baseline"]  # not baseline twice
+    at.button(key="run_compare").click().run()
+    assert not at.exception and not at.error
+    assert list(at.dataframe[-1].value.columns) == ["target", "baseline: probability", "baseline: status"]

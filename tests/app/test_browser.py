@@ -105,3 +105,21 @@ def test_moving_a_slider_updates_the_scoreboard(server, browser, tmp_path):
         assert shot.stat().st_size > 10_000
     finally:
         page.close()
+
+
+def test_interactive_chart_and_stock_flow_diagram_render(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(server, wait_until="domcontentloaded")
+        _joint(page)
+        page.get_by_role("tab", name="Charts").click()
+        page.get_by_text("Interactive", exact=True).click()
+        chart = page.get_by_test_id("stVegaLiteChart").first
+        chart.locator("canvas, svg").first.wait_for(timeout=60_000)
+        page.get_by_role("tab", name="Model").click()
+        diagram = page.get_by_test_id("stGraphVizChart").first
+        diagram.locator("svg").first.wait_for(timeout=60_000)
+        assert "knowledge stock" in diagram.inner_text()
+        assert page.get_by_test_id("stException").count() == 0
+    finally:
+        page.close()

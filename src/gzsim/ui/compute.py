@@ -44,8 +44,8 @@ def simulation(model: Any, scenario_file: str, overrides: Overrides, name: str, 
 
 
 def chart_png(model: Any, indicator_id: str, simulations: Sequence[Any], targets: Any, history: pd.DataFrame,
-              lang: str, *, dpi: int = 110) -> bytes:
-    """:func:`gzsim.charts.forecast_chart` of one indicator as PNG bytes."""
+              lang: str, *, dpi: int = 110, format: str = "png") -> bytes:
+    """:func:`gzsim.charts.forecast_chart` of one indicator as PNG (or *format*, e.g. ``"svg"``) bytes."""
     import matplotlib.pyplot as plt
 
     from ..charts import forecast_chart
@@ -55,6 +55,26 @@ def chart_png(model: Any, indicator_id: str, simulations: Sequence[Any], targets
     fig = forecast_chart(indicator, list(simulations), history=history, target=marks or None, lang=lang,
                          size="print", catalogue=model.catalogue, until=2025)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    fig.savefig(buffer, format=format, dpi=dpi)
     plt.close(fig)
+    return buffer.getvalue()
+
+
+def workbook_bytes(simulations: Sequence[Any], catalogue: Any, lang: str, scoreboard: pd.DataFrame,
+                   provenance: dict[str, Any]) -> bytes:
+    """An Excel workbook (``results``, ``scoreboard``, ``provenance`` sheets) as bytes.
+
+    The ``results`` sheet is :func:`gzsim.brief.results_table`, the same as the briefing pack's.
+    """
+    import json
+
+    from ..brief.excel import results_table
+
+    prov = pd.DataFrame([(k, json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else str(v))
+                         for k, v in provenance.items()], columns=["key", "value"])
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        results_table(list(simulations), catalogue, lang).to_excel(writer, sheet_name="results", index=False)
+        scoreboard.to_excel(writer, sheet_name="scoreboard", index=False)
+        prov.to_excel(writer, sheet_name="provenance", index=False)
     return buffer.getvalue()

@@ -1,0 +1,45 @@
+"""The bytes behind the Downloads tab (gzsim.ui.compute): an Excel workbook and each chart as PNG / SVG."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+import gzsim
+from gzsim.analysis import reach
+from gzsim.charts import load_history
+from gzsim.paths import scenarios_dir
+from gzsim.ui.compute import chart_png, simulation, workbook_bytes
+
+
+@pytest.fixture(scope="module")
+def model():
+    return gzsim.load_model()
+
+
+@pytest.fixture(scope="module")
+def sim(model):
+    return simulation(model, str(scenarios_dir() / "plan.toml"), (("st_budget_growth", 0.2),), "plan (edited)",
+                      samples=50, seed=1)
+
+
+def test_workbook_opens_with_pandas(model, sim):
+    board = reach(model, [model.load_scenario(scenarios_dir() / "plan.toml")], samples=50, seed=1)
+    data = workbook_bytes([sim], model.catalogue, "en", board, {"scenario": "plan", "overrides": {"a": 1.0}})
+    assert data[:2] == b"PK"  # a zip container
+    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None)
+    assert list(sheets) == ["results", "scoreboard", "provenance"]
+    results = sheets["results"]
+    assert set(results["indicator"]) == {i.id for i in model.catalogue.indicators}
+    assert (results["p05"] <= results["median"]).all() and (results["median"] <= results["p95"]).all()
+    assert len(sheets["scoreboard"]) == len(board)
+    assert "scenario" in set(sheets["provenance"]["key"])
+
+
+@pytest.mark.parametrize("fmt, check", [("png", lambda b: b.startswith(b"\x89PNG\r\n\x1a\n")),
+                                        ("svg", lambda b: b"<svg" in b)])
+def test_chart_files(model, sim, fmt, check):
+    targets = model.load_scenario(scenarios_dir() / "plan.toml").targets
+    data = chart_png(model, "rd_intensity", [sim], targets, load_history(), "en", format=fmt)
+    assert check(data)

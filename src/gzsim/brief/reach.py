@@ -1,8 +1,8 @@
 """Whether each scenario reaches each target: the scoreboard numbers.
 
-:func:`_reach` is a stand-in for ``gzsim.analysis.reach`` (being written
-elsewhere) with the same output contract; when that lands, replace the body of
-:func:`scoreboard` with a call to it and delete :func:`_reach`.
+Computed from the brief's own simulations rather than by calling ``gzsim.analysis.reach``,
+which would run the ensembles again: the charts and the scoreboard then come from the same
+runs.  Measures, the met test and the status thresholds are the library's.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..analysis.common import met as met_target
 from ..simulation import Simulation
 from ..targets import Target
 
-__all__ = ["REACH_COLUMNS", "STATUSES", "ON_TRACK", "AT_RISK", "ALL_HEADLINE", "status_of", "status_key",
+__all__ = ["REACH_COLUMNS", "STATUSES", "ALL_HEADLINE", "status_of", "status_key",
            "measure_name", "board_row", "scoreboard"]
 
 #: The contract columns, plus ``measure`` (level, cumulative, cagr; as in ``gzsim.analysis``), needed
@@ -23,23 +24,21 @@ __all__ = ["REACH_COLUMNS", "STATUSES", "ON_TRACK", "AT_RISK", "ALL_HEADLINE", "
 REACH_COLUMNS = ["scenario", "target", "year", "measure", "threshold", "median", "p05", "p95", "probability",
                  "status"]
 STATUSES = ("on_track", "at_risk", "off_track")
-#: Probability of meeting a target from which it is "on track", and from which "at risk".
-ON_TRACK, AT_RISK = 0.8, 0.4
 #: The ``target`` of the row holding the probability that all headline targets are met together.
 ALL_HEADLINE = "all_headline"
 
 
 def status_of(probability: float) -> str:
-    """``on_track`` (p >= 0.8), ``at_risk`` (0.4 <= p < 0.8) or ``off_track``."""
-    if probability >= ON_TRACK:
-        return "on_track"
-    return "at_risk" if probability >= AT_RISK else "off_track"
+    """``on_track`` (p >= 0.8), ``at_risk`` (0.4 <= p < 0.8) or ``off_track``: the library's thresholds."""
+    from ..analysis.reach import Status
+
+    return status_key(Status.from_probability(probability).value)
 
 
 def status_key(value: str) -> str:
     """A status as this package keys it: ``"on track"`` and ``"on_track"`` both give ``"on_track"``.
 
-    ``gzsim.analysis`` (in progress) spells statuses with spaces; the brief's contract uses
+    ``gzsim.analysis`` spells statuses with spaces; the brief's contract uses
     underscores.  Every consumer goes through this, so either source works.
     """
     key = str(value).strip().lower().replace(" ", "_").replace("-", "_")
@@ -75,14 +74,8 @@ def _measured(sim: Simulation, target: Target) -> np.ndarray:
     return np.asarray(target_values(target, rows, np.asarray(sim.years)), dtype=float)
 
 
-def _met(target: Target, values: np.ndarray) -> np.ndarray:
-    # NaN compares False either way, so a failed run never counts as meeting a target.
-    with np.errstate(invalid="ignore"):
-        return values >= target.threshold if target.direction == "at_least" else values <= target.threshold
-
-
 def _reach(simulations: Sequence[Simulation], targets: Iterable[Target]) -> pd.DataFrame:
-    """Stand-in for ``gzsim.analysis.reach``: probability and status of each target per scenario.
+    """Probability and status of each target per scenario, with ``gzsim.analysis.reach``'s columns.
 
     Parameters
     ----------
@@ -108,7 +101,7 @@ def _reach(simulations: Sequence[Simulation], targets: Iterable[Target]) -> pd.D
         headline_met = None
         for target in targets:
             values = _measured(sim, target)
-            met = _met(target, values)
+            met = met_target(target, values)
             with np.errstate(all="ignore"):
                 p05, median, p95 = (np.nanquantile(values, [0.05, 0.5, 0.95]) if np.isfinite(values).any()
                                     else (np.nan,) * 3)

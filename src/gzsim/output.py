@@ -11,12 +11,13 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
 from .errors import OutputError
 
-__all__ = ["FORMATS", "check_output_path", "write_results"]
+__all__ = ["FORMATS", "check_output_path", "write_results", "atomic_write"]
 
 FORMATS = (".csv", ".parquet", ".xlsx")
 
@@ -89,15 +90,29 @@ def write_results(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """
     path = check_output_path(path)
     suffix = path.suffix.lower()
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=suffix)
+    atomic_write(path, lambda tmp: _write(df, tmp, suffix), what="results")
+    return path
+
+
+def atomic_write(path: Path, write: Callable[[Path], None], *, what: str) -> None:
+    """Write *path* through *write(tmp)* on a temporary file beside it, then rename it into place.
+
+    Readers never see a half-written file, and a failure leaves neither a partial file nor the
+    temporary one.
+
+    Raises
+    ------
+    OutputError
+        Naming *what* was being written and the file.
+    """
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
     os.close(fd)
     tmp = Path(name)
     try:
-        _write(df, tmp, suffix)
+        write(tmp)
         os.replace(tmp, path)
     except OSError as exc:
-        raise OutputError(f"cannot write results: {exc.strerror or exc}", path=path) from None
+        raise OutputError(f"cannot write {what}: {exc.strerror or exc}", path=path) from None
     finally:
         if tmp.exists():
             tmp.unlink()
-    return path

@@ -7,7 +7,6 @@ into place, so an interrupted save never leaves a half-written chart.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Iterable
 
@@ -15,6 +14,7 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from ..errors import OutputError
+from ..output import atomic_write
 from .fonts import pdf_fonttype
 
 __all__ = ["save_figure", "DPI", "SAVE_RC"]
@@ -55,20 +55,14 @@ def save_figure(fig: Figure, stem: str | os.PathLike[str], formats: Iterable[str
         if fmt not in ("png", "svg", "pdf"):
             raise OutputError(f"unknown figure format '{fmt}'; use png, svg or pdf", path=stem)
         path = stem.with_name(f"{stem.name}.{fmt}")
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=f".{fmt}")
-        os.close(fd)
-        tmp = Path(name)
-        try:
-            # Fixed metadata (no creation date) keeps files byte-identical between identical runs.
-            metadata = {"Software": None} if fmt == "png" else ({"Date": None} if fmt == "svg" else
-                                                              {"CreationDate": None})
+        # Fixed metadata (no creation date) keeps files byte-identical between identical runs.
+        metadata = {"Software": None} if fmt == "png" else ({"Date": None} if fmt == "svg" else
+                                                          {"CreationDate": None})
+
+        def write(tmp: Path, fmt: str = fmt, metadata: dict = metadata) -> None:
             with matplotlib.rc_context({**SAVE_RC, "pdf.fonttype": pdf_fonttype(), "ps.fonttype": pdf_fonttype()}):
                 fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata, facecolor="white")
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise OutputError(f"cannot write the chart: {exc.strerror or exc}", path=path) from None
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+
+        atomic_write(path, write, what="the chart")
         written.append(path)
     return written

@@ -12,13 +12,16 @@ import streamlit as st
 
 import gzsim
 from gzsim.charts import load_history, unit_label
-from gzsim.errors import UsageError
+from gzsim.errors import GzsimError, UsageError
 from gzsim.paths import repo_root, scenarios_dir
+from gzsim.provenance import dumps
 from gzsim.ui import parse_query, query_from_overrides, scenario_toml, ui_text
 from gzsim.ui.compute import (
     SAMPLES,
     SEED,
     Overrides,
+    Source,
+    app_record,
     chart_png,
     edited_scenario,
     reach_table,
@@ -27,8 +30,11 @@ from gzsim.ui.compute import (
 )
 from gzsim.ui.model_text import equation_block, variable_names
 from gzsim.ui.scoreboard import scoreboard
+from gzsim.ui.upload import MAX_UPLOAD_BYTES, UploadedScenario, check_upload
 
 BASELINE = "baseline"
+UPLOAD = "uploaded_scenario"  # session key of the accepted upload (an UploadedScenario)
+UPLOAD_MB = 1  # Streamlit's own limit, in its unit (MB, 1 the least): gzsim.ui.upload allows 64 KiB
 STATUS_LIGHT = {"on track": "background-color: #c8e6c9; color: #1b5e20",
                 "at risk": "background-color: #ffe0b2; color: #8a4b00",
                 "off track": "background-color: #ffcdd2; color: #b71c1c"}
@@ -48,22 +54,22 @@ def _history() -> pd.DataFrame:
     return load_history()
 
 
-def _scenario(scenario_file: str, overrides: Overrides):
+def _scenario(scenario_file: Source, overrides: Overrides):
     return edited_scenario(_model(), scenario_file, overrides)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _reach(scenario_file: str, overrides: Overrides) -> pd.DataFrame:
+def _reach(scenario_file: Source, overrides: Overrides) -> pd.DataFrame:
     return reach_table(_model(), scenario_file, overrides, samples=SAMPLES, seed=SEED)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _simulation(scenario_file: str, overrides: Overrides, name: str):
+def _simulation(scenario_file: Source, overrides: Overrides, name: str):
     return simulation(_model(), scenario_file, overrides, name, samples=SAMPLES, seed=SEED)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _chart_png(indicator_id: str, runs: tuple[tuple[str, Overrides, str], ...], lang: str) -> bytes:
+def _chart_png(indicator_id: str, runs: tuple[tuple[Source, Overrides, str], ...], lang: str) -> bytes:
     simulations = [_simulation(f, o, name) for f, o, name in runs]
     targets = _scenario(runs[-1][0], runs[-1][1]).targets
     # The same chart function as the briefing pack; the app only lays it out.
@@ -71,18 +77,23 @@ def _chart_png(indicator_id: str, runs: tuple[tuple[str, Overrides, str], ...], 
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _chart_file(indicator_id: str, runs: tuple[tuple[str, Overrides, str], ...], lang: str, fmt: str) -> bytes:
+def _chart_file(indicator_id: str, runs: tuple[tuple[Source, Overrides, str], ...], lang: str, fmt: str) -> bytes:
     simulations = [_simulation(f, o, name) for f, o, name in runs]
     targets = _scenario(runs[-1][0], runs[-1][1]).targets
-    return chart_png(_model(), indicator_id, simulations, targets, _history(), lang, format=fmt)
+    record = app_record(_model(), runs[-1][0], runs[-1][1], runs[0][0])
+    return chart_png(_model(), indicator_id, simulations, targets, _history(), lang, format=fmt, provenance=record)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _workbook(scenario_file: str, overrides: Overrides, name: str, baseline_file: str, stem: str, lang: str) -> bytes:
+def _workbook(scenario_file: Source, overrides: Overrides, name: str, baseline_file: Source, stem: str, lang: str) -> bytes:
     board = pd.concat([_reach(scenario_file, overrides), _reach(baseline_file, ())])
-    provenance = {"scenario": stem, "overrides": dict(overrides), "samples": SAMPLES, "seed": SEED,
-                  "gzsim": getattr(gzsim, "__version__", "")}
+    provenance = app_record(_model(), scenario_file, overrides, baseline_file)
     return workbook_bytes([_simulation(scenario_file, overrides, name)], _model().catalogue, lang, board, provenance)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _record_json(scenario_file: Source, overrides: Overrides, baseline_file: Source) -> str:
+    return dumps(app_record(_model(), scenario_file, overrides, baseline_file), indent=2) + "\n"
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -100,7 +111,12 @@ def _mdl_text() -> str:
 
 
 # ------------------------------------------------------------------ settings
-model = _model()
+try:
+    model = _model()
+except GzsimError as error:  # e.g. a stale calibration: say what to run, without a traceback
+    st.error(ui_text("model_failed", st.session_state.get("lang", "en")))
+    st.code(str(error), language=None, wrap_lines=True)
+    st.stop()
 catalogue = model.catalogue
 files = {p.stem: p for p in sorted(scenarios_dir().glob("*.toml"))}
 
@@ -108,7 +124,7 @@ files = {p.stem: p for p in sorted(scenarios_dir().glob("*.toml"))}
 if "query_read" not in st.session_state:
     settings, problems = parse_query(dict(st.query_params), catalogue, scenarios=files)
     st.session_state["query_read"] = True
-    st.session_state["query_problems"] = [str(p) for p in problems]
+    st.session_state["query_problems"] = [(bool(p.key), str(p)) for p in problems]
     st.session_state["query_levers"] = settings["levers"]
     st.session_state["query_scenario"] = settings["scenario"] or BASELINE
     if settings["lang"]:
@@ -139,15 +155,51 @@ def T(key: str, **fields) -> str:
     return ui_text(key, lang, **fields)
 
 
-for problem in st.session_state.get("query_problems", []):
-    st.warning(T("bad_query", problem=problem))
+for one_parameter, problem in st.session_state.get("query_problems", []):
+    st.warning(T("bad_query" if one_parameter else "bad_link", problem=problem))
 
 if "scenario" not in st.session_state:
     st.session_state["scenario"] = BASELINE if BASELINE in files else next(iter(files))
-stem = st.sidebar.selectbox(T("scenario"), list(files), key="scenario")
-chosen = files[stem]
-scenario = model.load_scenario(chosen)
-st.sidebar.caption(scenario.title_for(lang))
+
+
+def _upload_choice(upload: UploadedScenario) -> str:
+    # The selectbox value (and widget-key prefix) of an upload: a new file gets fresh sliders.
+    return f"upload:{upload.sha256[:16]}"
+
+
+def _on_upload() -> None:
+    # Runs before the rerun: a good file becomes the current scenario; a bad one changes nothing.
+    file = st.session_state.get("upload_file")
+    st.session_state.pop("upload_problems", None)
+    if file is None:  # the file was removed from the uploader: keep the settings
+        return
+    try:
+        upload, _ = check_upload(file.name, file.getvalue(), _model().catalogue)
+    except GzsimError as error:
+        st.session_state["upload_problems"] = [str(p) for p in error.problems]
+        return
+    st.session_state[UPLOAD] = upload
+    st.session_state["scenario"] = _upload_choice(upload)
+
+
+uploaded: UploadedScenario | None = st.session_state.get(UPLOAD)
+options = list(files) + ([_upload_choice(uploaded)] if uploaded else [])
+choice = st.sidebar.selectbox(
+    T("scenario"), options, key="scenario",
+    format_func=lambda o: o if o in files else T("uploaded_option", name=uploaded.name))
+upload = uploaded if uploaded and choice == _upload_choice(uploaded) else None
+# `source` is what the computations read; `stem` names files and the scenario in the texts.
+source: Source = upload if upload else str(files[choice])
+stem = upload.stem if upload else choice
+scenario = _scenario(source, ())
+st.sidebar.text(scenario.title_for(lang))  # as plain text: an uploaded file's title is not markdown
+st.sidebar.file_uploader(T("upload"), type=["toml"], key="upload_file", on_change=_on_upload,
+                         max_upload_size=UPLOAD_MB,
+                         help=T("upload_help", limit=MAX_UPLOAD_BYTES // 1024, bundled=", ".join(files)))
+if st.session_state.get("upload_problems"):
+    st.sidebar.error(T("upload_failed"))
+    # As plain text: the messages quote the file, and a file's content is never rendered as markdown.
+    st.sidebar.code("\n".join(st.session_state["upload_problems"]), language=None, wrap_lines=True)
 
 
 def _fmt(value: float) -> str:
@@ -167,15 +219,15 @@ def _reset_all() -> None:
     for lever in catalogue.levers:
         value = scenario.levers[lever.id]
         if isinstance(value, float):
-            st.session_state[f"{stem}:{lever.id}"] = value
+            st.session_state[f"{choice}:{lever.id}"] = value
         else:
-            st.session_state[f"{stem}:{lever.id}:const"] = False
+            st.session_state[f"{choice}:{lever.id}:const"] = False
 
 
 st.sidebar.header(T("levers"))
 st.sidebar.button(T("reset_all"), on_click=_reset_all, key="reset_all")
 # The link's lever values belong to the link's scenario only.
-query_levers = st.session_state.get("query_levers", {}) if st.session_state.get("query_scenario") == stem else {}
+query_levers = st.session_state.get("query_levers", {}) if st.session_state.get("query_scenario") == choice else {}
 overrides: dict[str, float] = {}
 groups = list(dict.fromkeys(lever.group for lever in catalogue.levers))
 for group in groups:
@@ -185,7 +237,7 @@ for group in groups:
         group_label = group
     with st.sidebar.expander(group_label, expanded=group != "economy"):
         for lever in (lv for lv in catalogue.levers if lv.group == group):
-            key = f"{stem}:{lever.id}"
+            key = f"{choice}:{lever.id}"
             saved = scenario.levers[lever.id]
             help_text = lever.help_en if lang == "en" else lever.help_zh
             if lever.source:
@@ -213,12 +265,13 @@ for group in groups:
                 st.button(T("reset", value=_fmt(saved)), key=f"{key}:reset", on_click=_reset, args=(key, saved))
 
 key_overrides: Overrides = tuple(sorted(overrides.items()))
-# The address bar always holds the current settings: copy it to share them.
-st.query_params.from_dict(query_from_overrides(stem, overrides, lang))
+# The address bar always holds the current settings: copy it to share them (not an upload's:
+# the server keeps no files, so a link cannot name one).
+st.query_params.from_dict(query_from_overrides(None if upload else stem, overrides, lang))
 
 # ------------------------------------------------------------------ results
-baseline_file = str(files.get(BASELINE, chosen))
-current = _reach(str(chosen), key_overrides)
+baseline_file: Source = str(files[BASELINE]) if BASELINE in files else source
+current = _reach(source, key_overrides)
 base = _reach(baseline_file, ())
 current_name = f"{stem} ({T('edited')})" if overrides else stem
 
@@ -256,7 +309,9 @@ with tab_board:
                  delta=T("vs_baseline", delta=f"{on_track - base_on_track:+d}"),
                  delta_color="normal" if on_track != base_on_track else "off", border=True)
     st.caption(T("scoreboard_note", samples=SAMPLES, seed=SEED, current=current_name,
-                 scenario=f"{stem}_edited.toml" if overrides else stem))
+                 scenario=f"{stem}_edited.toml" if overrides else upload.name if upload else stem))
+    # What reproduces these numbers (and tells two settings apart at a glance).
+    st.caption(T("run_id", hash=_scenario(source, key_overrides).hash[:12], seed=SEED, samples=SAMPLES))
     st.dataframe(styled, hide_index=True, width="stretch",
                  column_config={T("col_probability"): st.column_config.ProgressColumn(min_value=0.0, max_value=1.0,
                                                                                         format="%.2f"),
@@ -265,9 +320,9 @@ with tab_board:
 with tab_charts:
     if tab_charts.open:
         runs = []
-        if not (str(chosen) == baseline_file and not overrides):
+        if not (source == baseline_file and not overrides):
             runs.append((baseline_file, (), T("baseline")))
-        runs.append((str(chosen), key_overrides, current_name))
+        runs.append((source, key_overrides, current_name))
         if st.toggle(T("interactive"), key="interactive_chart", help=T("interactive_help")):
             from gzsim.ui.interactive import interactive_chart
 
@@ -285,30 +340,36 @@ with tab_charts:
                     st.image(_chart_png(indicator.id, tuple(runs), lang), width="stretch")
 
 with tab_downloads:
-    st.info(T("share"))
+    st.info(T("share_upload") if upload else T("share"))
     toml_text = scenario_toml(
         stem, overrides, name=f"{stem}_edited", title_en=f"{scenario.title_for('en')} (edited in the app)",
         title_zh=f"{scenario.title_for('zh')}（在应用中修改）", sources={k: "set in the gzsim app" for k in overrides},
         comment="Saved from the gzsim app. Put this file in scenarios/ next to the scenario it extends.")
     st.download_button(T("download_scenario"), toml_text, file_name=f"{stem}_edited.toml", mime="application/toml",
-                       help=T("download_scenario_help", base=stem), key="download_scenario")
+                       help=T("download_scenario_help_upload", name=upload.name) if upload
+                       else T("download_scenario_help", base=stem), key="download_scenario")
     with st.expander(T("preview")):
         st.code(toml_text, language="toml")
-    results = _simulation(str(chosen), key_overrides, current_name).tidy()
-    st.download_button(T("download_results"), results.to_csv(index=False), file_name=f"{stem}_results.csv",
-                       mime="text/csv", key="download_results")
+    # The results files are made when their button is pressed, not on every rerun of every
+    # session: the results CSV of 500 samples is about 6 MB, which each open session would hold.
+    run = (source, key_overrides, current_name)
+    st.download_button(T("download_results"), lambda run=run: _simulation(*run).tidy().to_csv(index=False),
+                       file_name=f"{stem}_results.csv", mime="text/csv", key="download_results")
     st.download_button(T("download_scoreboard"), pd.concat([current, base]).to_csv(index=False),
                        file_name=f"{stem}_scoreboard.csv", mime="text/csv", key="download_scoreboard")
+    # A CSV has no place for metadata: its provenance (what reproduces it) is a file of its own.
+    st.download_button(T("download_provenance"), _record_json(source, key_overrides, baseline_file),
+                       file_name=f"{stem}_results.csv.provenance.json", mime="application/json",
+                       help=T("download_provenance_help"), key="download_provenance")
     st.download_button(
-        T("download_workbook"),
-        _workbook(str(chosen), key_overrides, current_name, baseline_file, stem, lang),
+        T("download_workbook"), lambda args=(*run, baseline_file, stem, lang): _workbook(*args),
         file_name=f"{stem}_results.xlsx", key="download_workbook",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     if tab_downloads.open:  # charts are drawn only when this tab is open
         chart_runs = []
-        if not (str(chosen) == baseline_file and not overrides):
+        if not (source == baseline_file and not overrides):
             chart_runs.append((baseline_file, (), T("baseline")))
-        chart_runs.append((str(chosen), key_overrides, current_name))
+        chart_runs.append((source, key_overrides, current_name))
         indicator_labels = {i.id: i.label(lang) for i in catalogue.indicators}
         chart_id = st.selectbox(T("chart_indicator"), list(indicator_labels), key="download_indicator",
                                 format_func=indicator_labels.get)
@@ -348,11 +409,11 @@ with tab_analysis:
             from gzsim.ui.analyses import run_analysis
 
             with st.spinner(T(kind)):
-                note, table = run_analysis(kind, model, _scenario(str(chosen), key_overrides),
-                                           model.load_scenario(baseline_file), seed=SEED)
-            st.session_state["analysis_result"] = (kind, stem, key_overrides, note, table)
+                note, table = run_analysis(kind, model, _scenario(source, key_overrides),
+                                           _scenario(baseline_file, ()), seed=SEED)
+            st.session_state["analysis_result"] = (kind, choice, key_overrides, note, table)
         stored = st.session_state.get("analysis_result")
-        if stored and stored[1:3] == (stem, key_overrides):  # results of other settings are not shown
+        if stored and stored[1:3] == (choice, key_overrides):  # results of other settings are not shown
             st.subheader(T(stored[0]))
             if stored[3]:
                 st.caption(stored[3])

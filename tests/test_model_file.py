@@ -96,39 +96,6 @@ def test_uncertain_parameter_defaults_lie_in_their_ranges(pysd_model):
         assert entry["min"] <= value <= entry["max"], entry["id"]
 
 
-def _stock_columns(model):
-    doc = model.doc
-    return list(doc.loc[(doc["Type"] == "Stateful") & (doc["Subtype"] == "Integ"), "Real Name"])
-
-
-def _assert_finite_and_nonnegative(result, stocks, label):
-    numeric = result.select_dtypes("number")
-    bad = [c for c in numeric.columns if not np.isfinite(numeric[c].to_numpy()).all()]
-    assert bad == [], f"{label}: non-finite values in {bad}"
-    negative = [c for c in stocks if (result[c] < 0).any()]
-    assert negative == [], f"{label}: negative stocks {negative}"
-
-
-LEVER_SETTINGS = [
-    (lever["id"], which) for lever in CATALOGUE["lever"] for which in ("min", "default", "max")
-]
-
-
-@pytest.mark.parametrize("lever_id, which", LEVER_SETTINGS)
-def test_each_lever_at_min_default_max_keeps_stocks_finite_and_nonnegative(pysd_model, lever_id, which):
-    lever = next(l for l in CATALOGUE["lever"] if l["id"] == lever_id)
-    params = _defaults() | {lever["vensim"]: lever[which]}
-    result = _run(pysd_model, params=params)
-    _assert_finite_and_nonnegative(result, _stock_columns(pysd_model), f"{lever_id}={lever[which]}")
-
-
-@pytest.mark.parametrize("which", ["min", "max"])
-def test_all_levers_together_at_extremes_keep_stocks_finite_and_nonnegative(pysd_model, which):
-    params = {lever["vensim"]: lever[which] for lever in CATALOGUE["lever"]}
-    result = _run(pysd_model, params=params)
-    _assert_finite_and_nonnegative(result, _stock_columns(pysd_model), f"all levers at {which}")
-
-
 def test_halving_time_step_changes_no_2025_indicator_by_more_than_2_percent(pysd_model):
     columns = [ind["vensim"] for ind in CATALOGUE["indicator"]]
     coarse = _run(pysd_model, params=_defaults(), return_columns=columns)

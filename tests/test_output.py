@@ -36,7 +36,9 @@ def test_results_round_trip_in_every_format(tmp_path, results, suffix):
     back = read(path)
     assert list(back.columns) == list(results.columns)
     assert back["value"].tolist() == [1.5, 2.25] and back["year"].tolist() == [2015, 2016]
-    assert sorted(os.listdir(tmp_path)) == [f"out{suffix}"]  # no temp files left
+    # No temp files left; a CSV has its provenance record beside it.
+    expected = [f"out{suffix}"] + ([f"out{suffix}.provenance.json"] if suffix == ".csv" else [])
+    assert sorted(os.listdir(tmp_path)) == expected
 
 
 def test_parquet_keeps_provenance_attrs(tmp_path, results):
@@ -90,3 +92,13 @@ def test_failed_write_leaves_no_file_and_keeps_the_old_one(tmp_path, results, mo
     with pytest.raises(OutputError, match="cannot write results: No space left on device"):
         write_results(results, target)
     assert target.read_text() == "old" and sorted(os.listdir(tmp_path)) == ["out.csv"]
+
+
+def test_excel_keeps_formula_like_names_as_text(tmp_path, results):
+    import openpyxl
+
+    hostile = results.assign(scenario='=HYPERLINK("http://example.invalid","x")')
+    path = write_results(hostile, tmp_path / "out.xlsx")
+    cells = [c for row in openpyxl.load_workbook(path)["results"].iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    assert pd.read_excel(path, sheet_name="results")["scenario"].iloc[0] == hostile["scenario"].iloc[0]

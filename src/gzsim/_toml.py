@@ -7,6 +7,7 @@ reported at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
 import re
@@ -22,6 +23,8 @@ SNAKE_CASE = re.compile(r"^[a-z][a-z0-9_]*$")
 def closest(name: str, choices: Iterable[str]) -> str | None:
     """The entry of *choices* most similar to *name* (difflib), or None."""
     choices = list(choices)
+    if not isinstance(name, str) or len(name) > 200:
+        return None  # nothing sensible to suggest (and difflib on huge strings is slow)
     # Case-insensitive match first: 'RD_Subsidy' -> 'rd_subsidy'.
     lowered = {c.lower(): c for c in choices}
     if name.lower() in lowered:
@@ -46,11 +49,18 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"boolean {str(value).lower()}"
     if isinstance(value, str):
-        return f"string {value!r}"
+        # Long strings are cut so that one bad value cannot flood the messages.
+        return f"string {value!r}" if len(value) <= 40 else f"string {value[:37]!r}..."
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
         return "an array"
+    if isinstance(value, (dt.date, dt.time)):  # TOML dates and times (datetime is a date)
+        return f"the {'time' if isinstance(value, dt.time) else 'date'} {value.isoformat()}"
+    if isinstance(value, int) and abs(value) >= 10**18:
+        # repr() of an integer of over 4,300 digits raises; its size is what matters here.
+        digits = int(abs(value).bit_length() * 0.30103) + 1
+        return f"{'a negative' if value < 0 else 'an'} integer of about {digits} digits"
     return repr(value)
 
 
@@ -74,7 +84,8 @@ def read_toml(path: Path, error_cls: type[GzsimError], what: str) -> dict[str, A
     except OSError as exc:
         raise error_cls(f"cannot read {what} file: {exc.strerror}", path=path) from None
     try:
-        text = raw.decode("utf-8")
+        # utf-8-sig: editors on Windows (Notepad) start UTF-8 files with a byte-order mark.
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise error_cls(
             f"is not valid UTF-8 (byte {exc.start}); save the file as UTF-8", path=path
@@ -84,6 +95,13 @@ def read_toml(path: Path, error_cls: type[GzsimError], what: str) -> dict[str, A
     except tomllib.TOMLDecodeError as exc:
         # The parser's message already carries "(at line L, column C)".
         raise error_cls(f"invalid TOML: {exc}; fix the syntax there", path=path) from None
+    except ValueError:
+        # tomllib lets int() fail on an integer of more than 4,300 digits.
+        raise error_cls("invalid TOML: an integer has more than 4,300 digits; write numbers of "
+                        "ordinary size", path=path) from None
+    except RecursionError:
+        raise error_cls("invalid TOML: arrays or tables are nested too deeply to read; a gzsim "
+                        "file nests them a few levels at most", path=path) from None
     if not data:
         raise error_cls(f"the {what} file is empty; see docs/formats.md for its layout", path=path)
     return data
@@ -151,10 +169,16 @@ class Checker:
         if not is_number(value):
             self.add(f"{what} must be a number, got {describe(value)}", kind=kind)
             return None
-        if not math.isfinite(value):
+        try:
+            # TOML integers are unbounded; one beyond a float's range cannot be a lever value.
+            number = float(value)
+        except OverflowError:
+            self.add(f"{what} must be a finite number, got an integer beyond 1e308", kind=kind)
+            return None
+        if not math.isfinite(number):
             self.add(f"{what} must be a finite number, got {value}", kind=kind)
             return None
-        return float(value)
+        return number
 
     def integer(self, table: dict[str, Any], key: str, where: str) -> int | None:
         """Return ``table[key]`` if it is an integer (not bool); report otherwise."""

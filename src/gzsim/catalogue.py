@@ -309,7 +309,8 @@ def load_catalogue(path: str | os.PathLike[str]) -> Catalogue:
             model_file = (path.parent / name).resolve()
             if not model_file.is_file():
                 check.add(f"[model]: model file '{name}' not found next to the catalogue "
-                          f"(looked for {model_file})")
+                          f"(looked for {model_file}); fix 'file' (relative to the catalogue) or put "
+                          f"the model there")
         policy_start = check.integer(model, "policy_start", "[model]")
 
     # Levers and uncertain parameters share one id space (both are model inputs);

@@ -19,6 +19,7 @@ import numpy as np
 
 from . import __version__
 from .errors import GzsimError, Problem
+from .provenance import invocation
 
 __all__ = ["main", "build_parser"]
 
@@ -26,6 +27,7 @@ _FEATURE_COMMANDS: tuple[str, ...] = (
     "gzsim.calibration.commands",
     "gzsim.analysis.commands",
     "gzsim.brief.commands",
+    "gzsim.checks.commands",
 )
 
 
@@ -88,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     # its subparser(s) and sets func, with parents = (model_opt, engine_opt).
     for module in _FEATURE_COMMANDS:
         import_module(module).register(sub, (model_opt, engine_opt))
+    # No abbreviated options: `reach --target X` would silently mean `--targets X` (a file).
+    for command in sub.choices.values():
+        command.allow_abbrev = False
     return parser
 
 
@@ -122,7 +127,9 @@ def _load_scenarios(model, args) -> list:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .output import check_output_path, write_results
+    from .sampling import check_sample_count
 
+    check_sample_count(args.samples, name="--samples")  # before loading anything
     if args.out is not None:
         check_output_path(args.out)  # fail before a long run, not after
     model = model_from_args(args)
@@ -195,7 +202,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse has printed usage or help
         return int(exc.code) if isinstance(exc.code, int) else 2
     try:
-        return args.func(args)
+        # Every provenance record made meanwhile gets the command line that reproduces it.
+        with invocation(list(argv) if argv is not None else sys.argv[1:]):
+            return args.func(args)
     except GzsimError as exc:
         _report(exc.problems)
         return 2

@@ -27,6 +27,7 @@ __all__ = [
     "UsageError",
     "EngineError",
     "OutputError",
+    "ChecksError",
     "display_path",
 ]
 
@@ -156,3 +157,7 @@ def scenario_error(problems: list[Problem], *, path: Path) -> ScenarioError:
     """
     cls = LeverValueError if problems and all(p.kind == "value" for p in problems) else ScenarioError
     return cls(path=path, problems=problems)
+
+
+class ChecksError(GzsimError):
+    """A behaviour-checks file (``model/checks.toml``) is malformed or does not match the model."""

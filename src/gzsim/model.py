@@ -9,6 +9,7 @@ scenario hashes, engine, model file hash) is kept in ``DataFrame.attrs``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import os
@@ -21,7 +22,7 @@ import pandas as pd
 from .catalogue import Catalogue, vensim_key
 from .engines import Engine, Param, time_grid
 from .errors import CatalogueError, EngineError, UsageError
-from .sampling import draw_parameters
+from .sampling import MAX_DRAWS, check_sample_count, draw_parameters
 from .scenario import ResolvedScenario, load_scenario, require_distinct_names
 from .simulation import COLUMNS, Simulation
 from .timepaths import LeverValue, values_at
@@ -99,11 +100,16 @@ class Model:
         return (f"<gzsim.Model {self.catalogue.model_file.name} engine={self.engine.name} "
                 f"levers={len(self.catalogue.levers)} indicators={len(self.catalogue.indicators)}>")
 
+    @functools.cached_property
+    def catalogue_sha256(self) -> str:
+        """sha256 of the catalogue file, for provenance (its priors drive the Monte-Carlo draws)."""
+        return hashlib.sha256(self.catalogue.path.read_bytes()).hexdigest()
+
     # ------------------------------------------------------------------ scenarios
 
     def load_scenario(self, path: str | os.PathLike[str]) -> ResolvedScenario:
         """Load and validate a scenario against this model's catalogue."""
-        return load_scenario(path, catalogue=self.catalogue)
+        return load_scenario(path, catalogue=self)  # a Model: time paths are checked against its period too
 
     def _scenario(self, scenario: ScenarioLike) -> ResolvedScenario:
         if not isinstance(scenario, ResolvedScenario):
@@ -202,7 +208,14 @@ class Model:
         undo the fit), then the scenario's declared uncertainties.  Without
         one: every catalogue uncertain parameter from its prior.  The ensemble and
         the catalogue come first, so scenarios run with one seed share those draws.
+
+        Raises
+        ------
+        UsageError
+            *n* is not a whole number, or more than :data:`gzsim.sampling.MAX_DRAWS`
+            (refused before anything is allocated).
         """
+        n = check_sample_count(n, name="samples", limit=MAX_DRAWS)
         sc = self._scenario(scenario)
         if self.calibration is None:
             return draw_parameters(self.catalogue, sc, n, rng)
@@ -285,7 +298,16 @@ class Model:
         Returns
         -------
         Simulation
+
+        Raises
+        ------
+        UsageError
+            *samples* not a whole number or above :data:`gzsim.sampling.MAX_SAMPLES`;
+            *seed* missing (with samples) or not a whole number.
         """
+        samples = check_sample_count(samples)
+        if seed is not None and not _whole(seed):
+            raise UsageError(f"seed must be a whole number >= 0, got {seed!r}")
         sc = self._scenario(scenario)
         if samples and seed is None:
             raise UsageError("a seed is needed for Monte-Carlo samples")
@@ -340,8 +362,7 @@ class Model:
         UsageError
             Bad *samples*/*seed*, or two scenarios with the same name.
         """
-        if not _whole(samples):
-            raise UsageError(f"samples must be a whole number >= 0, got {samples!r}")
+        samples = check_sample_count(samples)  # before any run: the limit is about memory
         if seed is not None and not _whole(seed):
             raise UsageError(f"seed must be a whole number >= 0, got {seed!r}")
         resolved = [self._scenario(s) for s in scenarios]
@@ -350,15 +371,10 @@ class Model:
             seed = secrets.randbelow(2**32)
         frames = [self.simulate(sc, samples=int(samples), seed=seed).tidy() for sc in resolved]
         result = pd.concat(frames, ignore_index=True)[COLUMNS]
-        result.attrs = {
-            "seed": None if not samples else int(seed),  # type: ignore[arg-type]
-            "samples": int(samples),
-            "engine": self.engine.name,
-            "model_file": self.catalogue.model_file.name,
-            "model_sha256": self.model_sha256,
-            "scenarios": {s.name: s.hash for s in resolved},
-            "calibration": self.calibration_id,
-        }
+        from .provenance import record
+
+        result.attrs = record(self, resolved, seed=None if not samples else int(seed),  # type: ignore[arg-type]
+                              samples=int(samples), analysis="run")
         return result
 
 

@@ -81,6 +81,9 @@ def resolve_scenario(arg: str, folder: Path | None = None) -> Path:
             raise UsageError(f"scenario file '{arg}' not found; check the path")
         return path
     folder = folder if folder is not None else scenarios_dir()
+    if not folder.is_dir():
+        raise UsageError(f"scenario '{arg}' cannot be looked up: the scenarios folder '{folder}' does "
+                         f"not exist; check --scenarios-dir, or give a path to a .toml file")
     path = folder / f"{arg}.toml"
     if not path.is_file():
         names = sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []

@@ -19,12 +19,14 @@ import numpy as np
 import pandas as pd
 
 from ._toml import Checker, suggest
+from .errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type checkers only
     from .catalogue import Catalogue
     from .scenario import ResolvedScenario
 
-__all__ = ["DISTRIBUTIONS", "Distribution", "parse_distribution", "draw_parameters"]
+__all__ = ["DISTRIBUTIONS", "Distribution", "parse_distribution", "draw_parameters", "MAX_SAMPLES",
+           "MAX_DRAWS", "check_sample_count"]
 
 DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal")
 
@@ -35,6 +37,70 @@ _KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "normal": (("mean", "sd"), ("min", "max")),
     "lognormal": (("mean", "sd"), ("min", "max")),
 }
+
+#: Most Monte-Carlo samples per scenario in one :meth:`gzsim.Model.simulate` / ``run`` /
+#: ``run_many`` (``gzsim run``, ``gzsim brief``).  Such a run keeps every sample's path of every
+#: indicator, and then its tidy rows, in memory: about 66 KB a sample at the peak for the
+#: bundled model (16 indicators x 16 years; tracemalloc over ``run_many`` with 8,000 samples),
+#: so the limit keeps a run near 1.3 GB.  More samples are for ``gzsim reach``, which keeps only
+#: the target measures.
+MAX_SAMPLES = 20_000
+#: Most parameter sets :meth:`gzsim.Model.draw` makes at once (the samples or draws of reach,
+#: discover, attribute, goalseek) and most runs an analysis command starts.  Analyses run in
+#: chunks and keep per run only its inputs and the outputs they need: about 2-3 KB a run at
+#: the peak (tracemalloc over reach with 8,000 samples and Sobol' with 9,472 runs), so the
+#: limit keeps one near 1.5 GB.
+MAX_DRAWS = 500_000
+_WHY = {
+    MAX_SAMPLES: "a run keeps every sample's indicator paths in memory (about 66 KB a sample for "
+                 "the bundled model, 1.3 GB at the limit); for target probabilities over more "
+                 "samples use gzsim reach",
+    MAX_DRAWS: "an analysis keeps each run's inputs and outputs in memory (about 3 KB a run, "
+               "1.5 GB at the limit)",
+}
+
+
+def check_sample_count(value: Any, *, name: str = "samples", limit: int = MAX_SAMPLES,
+                       minimum: int = 0, runs_each: int = 1) -> int:
+    """*value* as an int if it is a whole number >= *minimum* within the memory *limit*.
+
+    Checked before anything is allocated, so that ``--samples 1000000000000``
+    is an input error that states the limit and its reason, not a MemoryError.
+
+    Parameters
+    ----------
+    value : Any
+        The count given (``int`` or numpy integer; not a bool).
+    name : str
+        How to name it in the message (the argument or the option, ``--samples``).
+    limit : int
+        :data:`MAX_SAMPLES` (runs keeping every sample) or :data:`MAX_DRAWS`
+        (analyses); the most runs allowed.
+    minimum : int
+    runs_each : int
+        Model runs per unit of *value* (Sobol' makes N (d + 2) runs of a base sample N).
+
+    Raises
+    ------
+    UsageError
+        Not a whole number >= *minimum*, or ``value * runs_each`` above *limit*.
+
+    Examples
+    --------
+    >>> check_sample_count(200)
+    200
+    """
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
+        raise UsageError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    value = int(value)
+    if value * runs_each > limit:
+        why = _WHY.get(limit, "the runs are kept in memory")
+        shown = f"{name} {value:,}" if name.startswith("--") else f"{name} = {value:,}"
+        if runs_each == 1:
+            raise UsageError(f"{shown} is above the limit of {limit:,}: {why}; use at most {limit:,}")
+        raise UsageError(f"{shown} means {value * runs_each:,} runs ({runs_each} each), above the limit "
+                         f"of {limit:,}: {why}; use {name} {limit // runs_each:,} or less")
+    return value
 
 
 @dataclass(frozen=True)
@@ -153,6 +219,10 @@ def parse_distribution(
         check.add(f"{where}: min {lo:g} must be below max {hi:g}")
     if kind == "triangular" and lo is not None and hi is not None and not lo <= p["mode"] <= hi:
         check.add(f"{where}: mode {p['mode']:g} must lie between min {lo:g} and max {hi:g}")
+    if kind in ("uniform", "triangular") and lo is not None and hi is not None and \
+            not math.isfinite(hi - lo):
+        check.add(f"{where}: min {lo:g} and max {hi:g} are too far apart to draw from (their "
+                  f"difference overflows); narrow the range")
     if kind in ("normal", "lognormal") and p["sd"] <= 0:
         check.add(f"{where}: sd must be positive, got {p['sd']:g}")
     if kind == "lognormal":
@@ -164,11 +234,19 @@ def parse_distribution(
         return None
     dist = Distribution(kind, min=lo, max=hi, mode=p.get("mode"), mean=p.get("mean"), sd=p.get("sd"))
     # Uniform and triangular hold all their mass in [min, max]; only a truncated normal or
-    # lognormal can be cut to (almost) nothing.
-    if dist.kind in ("normal", "lognormal") and dist.probability_mass() < 1e-9:
-        check.add(f"{where}: the range [{lo}, {hi}] holds almost none of the distribution's "
-                  f"probability; widen it or move mean")
-        return None
+    # lognormal can be cut to (almost) nothing, or have parameters so extreme (sd 1e300 times
+    # the mean) that its probabilities or draws are not finite numbers.
+    if dist.kind in ("normal", "lognormal"):
+        if not _finite_draws(dist):
+            check.add(f"{where}: mean {p['mean']:g} and sd {p['sd']:g} are too extreme to draw "
+                      f"finite values from; use a smaller sd (or a min and max)")
+            return None
+        with np.errstate(all="ignore"):
+            mass = dist.probability_mass()
+        if not mass >= 1e-9:
+            check.add(f"{where}: the range [{lo}, {hi}] holds almost none of the distribution's "
+                      f"probability; widen it or move mean")
+            return None
     if within is not None:
         dlo, dhi = dist.bounds
         if not (within[0] <= dlo and dhi <= within[1]):
@@ -176,6 +254,22 @@ def parse_distribution(
                       f"[{within[0]:g}, {within[1]:g}]; set min and max within the lever's range")
             return None
     return dist
+
+
+def _finite_draws(dist: Distribution) -> bool:
+    """Whether the most extreme draws :meth:`Distribution.sample` can make are finite numbers."""
+    try:
+        with np.errstate(all="ignore"):
+            d = dist._scipy()
+            lo, hi = dist.bounds
+            # sample() maps u in (0, 1) onto [cdf(lo), cdf(hi)], then through the ppf.
+            u = np.array([np.nextafter(0.0, 1.0), 0.5, np.nextafter(1.0, 0.0)])
+            u_lo = float(d.cdf(lo)) if math.isfinite(lo) else 0.0
+            u_hi = float(d.cdf(hi)) if math.isfinite(hi) else 1.0
+            x = np.clip(d.ppf(np.clip(u_lo + (u_hi - u_lo) * u, u[0], u[-1])), lo, hi)
+    except (ArithmeticError, ValueError):
+        return False
+    return bool(np.all(np.isfinite(x)))
 
 
 def draw_parameters(

@@ -146,14 +146,15 @@ def _read_chain(path: Path) -> tuple[list[tuple[Path, dict[str, Any]]], list[Pro
             others = sorted(p.stem for p in current.parent.glob("*.toml"))
             problems.append(Problem(
                 f"extends '{extends}', but {display_path(parent)} does not exist"
-                f"{suggest(extends, others)} (chain: {_chain_text([*visited, parent])})", current))
+                f"{suggest(extends, others)} (chain: {_chain_text([*visited, parent])}); give the name "
+                f"of a scenario in the same folder or a path relative to this file", current))
             break
         current = parent
     return layers, problems
 
 
 def _check_layer(
-    path: Path, data: dict[str, Any], catalogue: Catalogue
+    path: Path, data: dict[str, Any], catalogue: Catalogue, period: tuple[float, float] | None
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Validate one file's own entries; return its parsed parts."""
     check = Checker(path)
@@ -185,7 +186,7 @@ def _check_layer(
         lever = lever_or_none(lever_id, "levers")
         if lever is not None:
             value = parse_lever_value(raw, where=f"lever '{lever_id}'", lo=lever.min, hi=lever.max,
-                                      check=check)
+                                      check=check, period=period)
             if value is not None:
                 out["levers"][lever_id] = value
     for lever_id, raw in table("sources").items():
@@ -207,6 +208,14 @@ def _check_layer(
         if dist is not None:
             out["uncertainty"][lever_id] = dist
     return out, check.problems
+
+
+def _period(catalogue: "Catalogue | Model | str | os.PathLike[str] | None") -> tuple[float, float] | None:
+    """INITIAL TIME and FINAL TIME when *catalogue* is a Model (a bare catalogue knows no times)."""
+    engine = getattr(catalogue, "engine", None)
+    if engine is None:
+        return None
+    return float(engine.initial_time), float(engine.final_time)
 
 
 def _as_catalogue(catalogue: "Catalogue | Model | str | os.PathLike[str] | None") -> Catalogue:
@@ -233,7 +242,9 @@ def load_scenario(
     path : path-like
         The scenario ``.toml`` file.
     catalogue : Catalogue, Model or path-like, optional
-        The lever catalogue to check against; default the bundled one.
+        The lever catalogue to check against; default the bundled one.  With a
+        Model, time paths are also checked against its simulated period (a
+        step or ramp wholly outside it is refused).
 
     Returns
     -------
@@ -248,10 +259,11 @@ def load_scenario(
     """
     path = Path(path)
     cat = _as_catalogue(catalogue)
+    period = _period(catalogue)
     layers, problems = _read_chain(path)
     parsed = []
     for layer_path, data in layers:
-        part, layer_problems = _check_layer(layer_path, data, cat)
+        part, layer_problems = _check_layer(layer_path, data, cat, period)
         problems.extend(layer_problems)
         parsed.append((layer_path, part))
     if problems:
@@ -296,7 +308,7 @@ def with_levers(
     scenario: ResolvedScenario,
     overrides: Mapping[str, Any],
     *,
-    catalogue: Catalogue,
+    catalogue: "Catalogue | Model",
     name: str | None = None,
 ) -> ResolvedScenario:
     """A copy of *scenario* with some lever values replaced, checked like a file would be.
@@ -307,8 +319,9 @@ def with_levers(
     overrides : mapping
         Lever id -> value in the scenario-file form (a number, or a
         ``{step|ramp|series = {...}}`` table).
-    catalogue : Catalogue
-        The catalogue *scenario* was resolved against.
+    catalogue : Catalogue or Model
+        The catalogue *scenario* was resolved against (with a Model, time
+        paths are checked against its simulated period too).
     name : str, optional
         Name of the new scenario; default the old name.
 
@@ -317,6 +330,8 @@ def with_levers(
     ScenarioError
         Unknown lever ids or bad values, every problem at once.
     """
+    period = _period(catalogue)
+    catalogue = _as_catalogue(catalogue)
     check = Checker(scenario.path)
     levers = dict(scenario.levers)
     for lever_id, raw in overrides.items():
@@ -324,7 +339,8 @@ def with_levers(
             check.add(f"lever '{lever_id}' is unknown{suggest(lever_id, catalogue.lever_ids)}", kind="unknown")
             continue
         lever = catalogue.lever(lever_id)
-        value = parse_lever_value(raw, where=f"lever '{lever_id}'", lo=lever.min, hi=lever.max, check=check)
+        value = parse_lever_value(raw, where=f"lever '{lever_id}'", lo=lever.min, hi=lever.max, check=check,
+                                  period=period)
         if value is not None:
             levers[lever_id] = value
     if check.problems:

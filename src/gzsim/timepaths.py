@@ -22,7 +22,7 @@ from ._toml import Checker, describe
 
 __all__ = ["TimePath", "Step", "Ramp", "Series", "LeverValue", "parse_lever_value", "values_at"]
 
-_INT_KEY = re.compile(r"^[+-]?\d+$")
+_INT_KEY = re.compile(r"[+-]?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -117,12 +117,32 @@ def values_at(value: LeverValue, times: np.ndarray) -> np.ndarray:
     return value.values_at(times)
 
 
+#: Largest year magnitude taken: model times are floats, exact for integers up to 2**53.
+_MAX_YEAR = 2**53
+
+
 def _year(check: Checker, table: dict[str, Any], key: str, where: str) -> int | None:
     value = table.get(key)
     if isinstance(value, bool) or not isinstance(value, int):
         check.add(f"{where}: '{key}' must be an integer year, got {describe(value)}")
         return None
+    if abs(value) > _MAX_YEAR:
+        check.add(f"{where}: '{key}' = {describe(value)} is not a usable year; write a model year "
+                  f"such as 2025")
+        return None
     return value
+
+
+def _outside(check: Checker, where: str, first: int, last: int, period: tuple[float, float] | None,
+             effect: str) -> None:
+    """Report a path whose years [first, last] miss the simulated *period* altogether."""
+    if period is None:
+        return
+    t0, t1 = period
+    if last < t0 or first > t1:
+        what = f"year {first} lies" if first == last else f"years {first}-{last} lie"
+        check.add(f"{where}: {what} outside the simulated period {t0:g}-{t1:g}, so {effect}; "
+                  f"use years within the period, or a constant")
 
 
 def parse_lever_value(
@@ -132,6 +152,7 @@ def parse_lever_value(
     lo: float,
     hi: float,
     check: Checker,
+    period: tuple[float, float] | None = None,
 ) -> LeverValue | None:
     """Parse the TOML value of one lever.
 
@@ -146,6 +167,11 @@ def parse_lever_value(
         The lever's range; every value must lie in ``[lo, hi]``.
     check : Checker
         Receives every problem found.
+    period : (float, float), optional
+        The model's INITIAL TIME and FINAL TIME.  When given, a path whose
+        change falls wholly outside them (a step in 3000, a ramp over
+        2040-2050: most likely a mistyped year) is refused, since within the
+        run it would only be a constant.
 
     Returns
     -------
@@ -180,6 +206,10 @@ def parse_lever_value(
         year = _year(check, body, "year", where)
         before = number(body["before"], f"{where} 'before'")
         after = number(body["after"], f"{where} 'after'")
+        if year is not None and period is not None and not period[0] < year <= period[1]:
+            effect = "the step never happens" if year > period[1] else "'before' is never used"
+            check.add(f"{where}: year {year} is outside the simulated period {period[0]:g}-"
+                      f"{period[1]:g}, so {effect}; use a year within the period, or a constant")
         if len(check.problems) > n_before:
             return None
         return Step(year, before, after)  # type: ignore[arg-type]
@@ -193,7 +223,10 @@ def parse_lever_value(
         v1 = number(body["end"], f"{where} 'end'")
         if y0 is not None and y1 is not None:
             if y1 <= y0:
-                check.add(f"{where}: end_year {y1} must be after start_year {y0}")
+                check.add(f"{where}: end_year {y1} must be after start_year {y0}; put the earlier year in "
+                          f"start_year (a falling ramp has end below start, not its years reversed)")
+            else:
+                _outside(check, where, y0, y1, period, "the ramp never moves during the run")
         if len(check.problems) > n_before:
             return None
         return Ramp(y0, y1, v0, v1)  # type: ignore[arg-type]
@@ -205,15 +238,20 @@ def parse_lever_value(
     years: list[int] = []
     values: list[float] = []
     for key, value in body.items():
-        if not _INT_KEY.match(key):
-            check.add(f"{where}: key '{key}' is not an integer year; write e.g. 2025 = 1.0")
+        # More than 16 digits cannot be a usable year (and int() refuses over 4,300 digits).
+        if not _INT_KEY.fullmatch(key) or len(key) > 17 or abs(int(key)) > _MAX_YEAR:
+            shown = describe(key).removeprefix("string ")
+            check.add(f"{where}: key {shown} is not an integer year; write e.g. 2025 = 1.0")
             continue
         year = int(key)
         if years and year <= years[-1]:
-            check.add(f"{where}: years must be strictly increasing, but {year} follows {years[-1]}")
+            check.add(f"{where}: years must be strictly increasing, but {year} follows {years[-1]}; "
+                      f"write each year once, in increasing order")
         years.append(year)
         x = number(value, f"{where} {year}")
         values.append(x if x is not None else float("nan"))
+    if years and len(check.problems) == n_before:
+        _outside(check, where, years[0], years[-1], period, "the series is one constant during the run")
     if len(check.problems) > n_before:
         return None
     return Series(tuple(years), tuple(values))

@@ -1,29 +1,54 @@
-"""Several sessions at once: each gets the results of its own settings (nothing leaks between sessions).
+"""Several sessions at once: each gets the results of its own settings, and memory stays bounded.
 
 Streamlit serves every session from one process, in threads, with one shared (never mutated) model
-from st.cache_resource. Two checks: interleaved AppTest sessions each keep their own numbers, and
-the app's computations run concurrently on the shared model give the same numbers as run alone.
+from st.cache_resource. The main check uses the real thing: one ``streamlit run app.py`` server and
+20 headless-Chromium pages opened at the same time, each with its own share link; every page must
+show the numbers of its own settings, and the server's memory must not grow with each new wave of
+sessions. Two lighter checks stay: interleaved AppTest sessions each keep their own numbers, and the
+app's computations run concurrently on the shared model give the same numbers as run alone.
 (AppTest itself cannot start or rerun sessions from several threads: compiling app.py in parallel
 crashes CPython 3.11 with "AST constructor recursion depth mismatch".)
 """
 from __future__ import annotations
 
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 import gzsim
 from gzsim.analysis import reach
 from gzsim.scenario import with_levers
-from gzsim.ui.compute import reach_table
+from gzsim.ui.compute import edited_scenario, reach_table
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 BASELINE = str(ROOT / "scenarios" / "baseline.toml")
 VALUES = [0.0, 0.05, 0.15, 0.2, 0.3]  # S&T budget growth, one per session
+CHROMIUM = Path("/usr/bin/chromium")
+SESSIONS = 20  # pages open at the same time, per wave
+# Server memory a wave of SESSIONS new sessions may add. What a session itself must keep is small
+# (its widget states, its last messages); what is shared is capped (st.cache_data max_entries).
+# 4 MiB a session is less than the one results CSV (~6 MiB at 500 samples) that each session held
+# before the downloads were deferred (waves then grew by 440-620 MiB), so any per-session copy of
+# the results fails this, and leaves room for what the allocator keeps after 20 script runs at
+# once. Measured on 2 cores: 10-43 MiB a wave (0.5-2.2 MiB a session).
+PER_SESSION_MIB = 4.0
+# Candidate settings of the pages: the award for new high-tech firms moves the joint headline
+# probability most, so most of its values give different numbers (two pages showing the same
+# number could not tell whose it is).
+AWARD = [round(0.1 * i, 1) for i in range(31)]
 
 
 def _set_budget(at: AppTest, value: float) -> None:
@@ -64,3 +89,143 @@ def test_concurrent_computations_on_the_shared_model_equal_serial_ones():
         concurrent = list(pool.map(lambda s: reach_table(model, BASELINE, s), settings))
     for s, table in zip(settings, concurrent):
         pd.testing.assert_frame_equal(table, serial[s])
+
+
+# ---------------------------------------------------------------------- the real server
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rss_mib(pid: int) -> float:
+    """Resident memory of process *pid* (VmRSS in /proc/PID/status), MiB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE).group(1)) / 1024
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``streamlit run app.py`` on a free port: (url, pid of the server process)."""
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium (apt-get install chromium) for the real-browser test")
+    port = _free_port()
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    # The log goes to a file: an undrained pipe would stall a server serving 40 sessions.
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    out = log.open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", APP, "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start on {url}: {log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.3)
+        yield url, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        out.close()
+
+
+@pytest.fixture(scope="module")
+def context():
+    """A headless-Chromium browser context; its pages share a cache but each is its own session."""
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium (apt-get install chromium) for the real-browser test")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            # 20 pages at once are 20 tabs: keep the ones not in front from being throttled.
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-dev-shm-usage", "--disable-background-timer-throttling",
+                  "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"])
+        try:
+            yield browser.new_context(viewport={"width": 1000, "height": 700})
+        finally:
+            browser.close()
+
+
+def _distinct_settings(model, fixed: dict[str, float], n: int) -> list[dict]:
+    """*n* settings (``fixed`` plus an award value) whose joint headline probabilities all differ."""
+    chosen, seen = [], set()
+    for award in AWARD:
+        overrides = tuple(sorted({**fixed, "award_new_htf": award}.items()))
+        table = reach_table(model, BASELINE, overrides)
+        joint = f"{100 * float(table.loc[table['target'] == 'all_headline', 'probability'].iloc[0]):.1f} %"
+        if joint not in seen:
+            seen.add(joint)
+            chosen.append({"overrides": dict(overrides), "joint": joint,
+                           "hash": edited_scenario(model, BASELINE, overrides).hash[:12]})
+        if len(chosen) == n:
+            return chosen
+    raise AssertionError(f"only {len(chosen)} settings with distinct results among {AWARD}")
+
+
+def _wave(context, url: str, settings: list[dict]) -> list[tuple[str, str]]:
+    """Open one page per setting at once, wait for all; (joint probability, hash caption) of each.
+
+    The pages share a browser context (its cache: the app's JavaScript is fetched and compiled
+    once), but each page opens its own websocket, which is what makes a Streamlit session.
+    """
+    pages = []
+    try:
+        for s in settings:  # every navigation starts before any page is read
+            query = urllib.parse.urlencode({"scenario": "baseline", **{k: repr(v) for k, v in s["overrides"].items()}})
+            pages.append(context.new_page())
+            pages[-1].goto(f"{url}/?{query}", wait_until="commit")
+        shown = []
+        for page in pages:
+            metric = page.get_by_test_id("stMetric").filter(has_text="All headline targets").first
+            joint = metric.get_by_test_id("stMetricValue").inner_text(timeout=90_000)
+            caption = page.get_by_text(re.compile(r"Scenario hash [0-9a-f]{12}")).first.inner_text(timeout=30_000)
+            assert page.get_by_test_id("stException").count() == 0
+            shown.append((joint, caption))
+        return shown
+    finally:
+        for page in pages:  # closing a page closes its websocket: the session is over
+            page.close()
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def test_twenty_concurrent_browser_sessions_get_their_own_results_in_bounded_memory(server, context):
+    url, pid = server
+    model = gzsim.load_model()
+    waves = [_distinct_settings(model, {}, SESSIONS),
+             _distinct_settings(model, {"st_budget_growth": 0.2}, SESSIONS)]  # all new settings
+    _wave(context, url, [{"overrides": {}}])  # warm-up: the model loaded, the baseline cached
+    time.sleep(1)
+    rss = [_rss_mib(pid)]
+    for settings in waves:
+        start, cpu = time.monotonic(), _cpu_seconds(pid)
+        shown = _wave(context, url, settings)
+        elapsed, cpu = time.monotonic() - start, _cpu_seconds(pid) - cpu
+        for s, (joint, caption) in zip(settings, shown):
+            assert joint == s["joint"], f"page with {s['overrides']} shows {joint}, its settings give {s['joint']}"
+            assert f"Scenario hash {s['hash']}" in caption, (s["overrides"], caption)
+        time.sleep(1)  # the last script runs finish
+        rss.append(_rss_mib(pid))
+        print(f"wave of {SESSIONS}: {elapsed:.1f} s, server CPU {cpu:.1f} s, VmRSS {rss[-1]:.0f} MiB")
+    print("server VmRSS after warm-up, wave 1, wave 2 (MiB):", [round(r) for r in rss])
+    growth = np.diff(rss)
+    assert (growth <= SESSIONS * PER_SESSION_MIB).all(), \
+        f"server memory grew by {growth.round()} MiB per wave of {SESSIONS} sessions (VmRSS {np.round(rss)})"

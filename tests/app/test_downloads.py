@@ -34,7 +34,7 @@ def test_workbook_opens_with_pandas(model, sim):
     assert set(results["indicator"]) == {i.id for i in model.catalogue.indicators}
     assert (results["p05"] <= results["median"]).all() and (results["median"] <= results["p95"]).all()
     assert len(sheets["scoreboard"]) == len(board)
-    assert "scenario" in set(sheets["provenance"]["key"])
+    assert list(sheets["provenance"]["key"]) == ["scenario", "overrides"]
 
 
 @pytest.mark.parametrize("fmt, check", [("png", lambda b: b.startswith(b"\x89PNG\r\n\x1a\n")),
@@ -43,3 +43,42 @@ def test_chart_files(model, sim, fmt, check):
     targets = model.load_scenario(scenarios_dir() / "plan.toml").targets
     data = chart_png(model, "rd_intensity", [sim], targets, load_history(), "en", format=fmt)
     assert check(data)
+
+
+def _plan_record(model):
+    from gzsim.ui.compute import app_record
+
+    plan = str(scenarios_dir() / "plan.toml")
+    return app_record(model, plan, (("st_budget_growth", 0.2),), str(scenarios_dir() / "baseline.toml"))
+
+
+def test_app_record_names_what_reproduces_the_numbers(model):
+    from gzsim.scenario import with_levers
+    from gzsim.ui.compute import SAMPLES, SEED
+
+    record = _plan_record(model)
+    plan = model.load_scenario(scenarios_dir() / "plan.toml")
+    edited = with_levers(plan, {"st_budget_growth": 0.2}, catalogue=model.catalogue, name="plan (edited)")
+    assert record["gzsim_version"] == gzsim.__version__
+    assert record["model_sha256"] == model.model_sha256 and record["calibration"] == model.calibration_id
+    assert record["scenarios"] == {"plan (edited)": edited.hash,
+                                   "baseline": model.load_scenario(scenarios_dir() / "baseline.toml").hash}
+    assert (record["seed"], record["samples"], record["overrides"]) == (SEED, SAMPLES, {"st_budget_growth": 0.2})
+
+
+def test_workbook_and_charts_carry_the_record(model, sim, tmp_path):
+    import json
+
+    from gzsim.provenance import read_figure
+
+    record = _plan_record(model)
+    board = reach(model, [model.load_scenario(scenarios_dir() / "plan.toml")], samples=50, seed=1)
+    sheet = pd.read_excel(io.BytesIO(workbook_bytes([sim], model.catalogue, "en", board, record)),
+                          sheet_name="provenance")
+    assert {k: json.loads(v) for k, v in zip(sheet["key"], sheet["value"])} == record
+    targets = model.load_scenario(scenarios_dir() / "plan.toml").targets
+    for fmt in ("png", "svg"):
+        path = tmp_path / f"chart.{fmt}"
+        path.write_bytes(chart_png(model, "rd_intensity", [sim], targets, load_history(), "en", format=fmt,
+                                   provenance=record))
+        assert read_figure(path) == record

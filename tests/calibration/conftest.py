@@ -32,11 +32,21 @@ max_sets = 200
 """
 
 
+BUDGET_TABLES = ("[optimiser]", "[profile]", "[mcmc]")
+
+
 def relocate(text: str, *, observations: Path = DATA, catalogue: Path = CATALOGUE,
              targets: Path | None = TARGETS) -> str:
-    """Point a settings text's file entries at absolute paths (so it can live in tmp_path)."""
-    out = []
+    """Point a settings text's file entries at absolute paths (so it can live in tmp_path).
+
+    The file's own budget tables are dropped: the tests append a small budget of their own.
+    """
+    out, in_budget = [], False
     for line in text.splitlines():
+        if line.startswith("["):
+            in_budget = line.strip() in BUDGET_TABLES
+        if in_budget:
+            continue
         if line.startswith("observations ="):
             line = f'observations = "{observations.as_posix()}"'
         elif line.startswith("model ="):

@@ -75,3 +75,19 @@ def test_catalogue_labels_do_not_make_it_stale_but_priors_do(tmp_path):
     cat.write_text(text.replace(block, changed), encoding="utf-8")
     with pytest.raises(StaleCalibrationError, match="catalogue prior of 'imitation coefficient'"):
         cal.check_fresh(catalogue_path=cat)
+
+
+def test_a_changed_ensemble_is_refused(tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    from gzsim.calibration.errors import CalibrationError
+    from gzsim.calibration.store import load_calibration
+
+    folder = tmp_path / "ganzhou"
+    shutil.copytree(REPO / "calibration" / "ganzhou", folder)
+    posterior = pd.read_parquet(folder / "posterior.parquet")
+    posterior.iloc[:10].to_parquet(folder / "posterior.parquet")  # a hand-trimmed ensemble
+    with pytest.raises(CalibrationError, match="posterior.parquet is not the file this calibration wrote"):
+        load_calibration(folder)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gzsim.charts.history import HISTORY_KINDS, load_history, period_position
-from gzsim.errors import UsageError
+from gzsim.charts.history import HISTORY_KINDS, default_data_file, load_history, period_position
+from gzsim.errors import GzsimError
 
 
 def test_period_positions_follow_the_model_time_convention():
@@ -27,13 +27,29 @@ def test_only_point_values_of_ganzhou_catalogue_indicators(ganzhou):
     assert not (rows["period"].str.contains(r"\d{4}-\d{4}")).any()  # spans are not points
 
 
-def test_missing_data_file_is_a_usage_error(tmp_path):
-    with pytest.raises(UsageError, match="data file not found"):
+def test_missing_data_file_is_an_input_error(tmp_path):
+    with pytest.raises(GzsimError, match="file not found"):
         load_history(tmp_path / "nope.csv")
 
 
 def test_data_file_without_required_columns(tmp_path):
     bad = tmp_path / "obs.csv"
     bad.write_text("region,indicator,value\nGanzhou,gdp,1\n", encoding="utf-8")
-    with pytest.raises(UsageError, match="lacks column"):
+    with pytest.raises(GzsimError, match="missing column"):
+        load_history(bad)
+
+
+def test_data_file_with_a_non_number_or_conflicting_rows_is_refused_naming_the_line(tmp_path):
+    good = default_data_file().read_text(encoding="utf-8")
+    header, first = good.splitlines()[:2]
+    bad = tmp_path / "obs.csv"
+    fields = first.split(",")
+    fields[3] = "n/a"
+    bad.write_text("\n".join([header, ",".join(fields)]) + "\n", encoding="utf-8")
+    with pytest.raises(GzsimError, match="line 2"):
+        load_history(bad)
+    fields = first.split(",")
+    fields[3] = str(float(fields[3]) * 2)
+    bad.write_text("\n".join([header, first, ",".join(fields)]) + "\n", encoding="utf-8")
+    with pytest.raises(GzsimError, match="conflict"):
         load_history(bad)

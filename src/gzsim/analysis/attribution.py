@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
+from ..sampling import MAX_DRAWS, check_sample_count
+from ..provenance import targets_hash
 from ..targets import Targets
 from ..timepaths import values_at
 from .common import check_count, check_seed, provenance, resolve_targets, select_targets, target_values
@@ -110,6 +112,8 @@ def attribute(model: Any, scenario: Any, *, baseline: Any, target_ids: Sequence[
         [(0,) * k] + [tuple(int(j == i) for j in range(k)) for i in range(k)] + [(1,) * k]
     index = {s: r for r, s in enumerate(subsets)}
     n_sub, nd = len(subsets), max(samples, 1)
+    # Every subset of the changed levers runs every draw: refuse a product beyond memory.
+    check_sample_count(nd, name="samples", limit=MAX_DRAWS, runs_each=n_sub)
     mask = np.repeat(np.array(subsets, dtype=bool).reshape(n_sub, k), nd, axis=0)  # (runs, k)
     lever_inputs: dict[str, np.ndarray] = {}
     times = model.times
@@ -178,6 +182,7 @@ def attribute(model: Any, scenario: Any, *, baseline: Any, target_ids: Sequence[
                          "cumulative_wedge": vals[Measure.CUMULATIVE], "cagr_wedge": vals[Measure.CAGR]})
     table = pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
     table.attrs = provenance(model, [baseline, scenario], analysis="attribute", seed=seed, samples=samples,
+                             targets=[t.id for t in chosen], targets_sha256=targets_hash(chosen),
                              levers=levers, shapley=bool(shapley), runs=int(n_sub * nd),
                              not_attributed_drawn=sorted(i for i in changed_levers(baseline, scenario)
                                                          if i not in levers))

@@ -20,6 +20,27 @@ import pandas as pd
 __all__ = ["register"]
 
 
+def _positive(text: str) -> int:
+    """argparse type: a whole number >= 1."""
+    from ..cli import whole_number
+
+    value = whole_number(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _probability(text: str) -> float:
+    """argparse type: a probability in (0, 1]."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number; give a probability such as 0.8") from None
+    if not 0 < value <= 1:  # NaN fails too
+        raise argparse.ArgumentTypeError(f"probability must be within (0, 1], got {text}; give e.g. 0.8")
+    return value
+
+
 def _analysis_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--seed", type=int, default=None, metavar="S",
@@ -32,7 +53,7 @@ def _analysis_options() -> argparse.ArgumentParser:
     common.add_argument("--scheduler", metavar="ADDRESS",
                         help="Dask scheduler to spread the runs over (e.g. tcp://host:8786); "
                              "results equal a local run with the same seed")
-    common.add_argument("--chunk-size", type=int, default=None, metavar="N",
+    common.add_argument("--chunk-size", type=_positive, default=None, metavar="N",
                         help="runs per chunk (default 2000)")
     return common
 
@@ -67,7 +88,8 @@ def register(sub: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
                                    "least probability P; effort = fiscal cost 2021-2025 (亿元) + "
                                    "distance price x normalised distance of levers without a cost.")
     p.add_argument("scenarios", nargs=1, metavar="SCENARIO")
-    p.add_argument("--probability", type=float, required=True, metavar="P", help="required joint probability")
+    p.add_argument("--probability", type=_probability, required=True, metavar="P",
+                   help="required joint probability, in (0, 1]")
     p.add_argument("--target", nargs="+", metavar="ID", help="targets to meet (default the headline targets)")
     p.add_argument("--levers", nargs="+", metavar="ID",
                    help="decision levers (default: every policy lever the scenario does not draw; scenario inputs such as GDP growth are never moved)")
@@ -106,12 +128,21 @@ def register(sub: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
 
 # ---------------------------------------------------------------------------- helpers
 
+#: Fewest samples (or draws) each command takes; checked with the memory limit before anything loads.
+_MIN_COUNT = {"reach": ("--samples", 1), "discover": ("--samples", 10), "attribute": ("--samples", 0),
+              "goalseek": ("--draws", 1)}
+
+
 def _setup(args: argparse.Namespace, *, need_seed: bool = True):
     from ..cli import _load_scenarios, model_from_args
     from ..output import check_output_path
+    from ..sampling import MAX_DRAWS, check_sample_count
     from .common import check_seed, fresh_seed
     from .distributed import DEFAULT_CHUNK, Execution
 
+    if args.command in _MIN_COUNT:
+        option, minimum = _MIN_COUNT[args.command]
+        check_sample_count(getattr(args, option[2:]), name=option, limit=MAX_DRAWS, minimum=minimum)
     if args.out is not None:
         check_output_path(args.out)
     if args.seed is None and need_seed:
@@ -177,6 +208,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from .sensitivity import sensitivity
 
     model, scenarios, execution = _setup(args)
+    _check_sensitivity_runs(model, scenarios[0], args)
     with execution:
         table = sensitivity(model, scenarios[0], method=args.method, samples=args.samples, seed=args.seed,
                             target_ids=args.target, year=args.year, levers=args.levers,
@@ -203,6 +235,23 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
             print(out.to_string(index=False))
 
     return _emit(table, args, show)
+
+
+def _check_sensitivity_runs(model: Any, scenario: Any, args: argparse.Namespace) -> None:
+    """Refuse a design too large for memory before it is built (Sobol': N (d + 2) runs, Morris: r (d + 1)).
+
+    d counts the inputs as :func:`gzsim.analysis.sensitivity.sensitivity_inputs` does: the chosen
+    levers that are not drawn, plus every column of ``model.draw``.
+    """
+    from ..sampling import MAX_DRAWS, check_sample_count
+
+    sobol = args.method == "sobol"
+    samples = args.samples if args.samples is not None else (1024 if sobol else 100)
+    drawn = set(model.draw(scenario, 1, np.random.default_rng(0)).columns)
+    chosen = set(args.levers) if args.levers else set(model.catalogue.lever_ids)
+    d = len(drawn) + sum(1 for lv in model.catalogue.levers if lv.id in chosen and lv.vensim not in drawn)
+    check_sample_count(samples, name="--samples", limit=MAX_DRAWS, minimum=2,
+                       runs_each=d + 2 if sobol else d + 1)
 
 
 def _cmd_goalseek(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ import numpy as np
 
 from .._toml import suggest
 from ..errors import UsageError
+from ..provenance import record
 from ..targets import Target, Targets, load_targets
 from .plan_period import measure_of, measure_values, period_for
 
@@ -136,12 +137,12 @@ def met(target: Target, measured: np.ndarray) -> np.ndarray:
         return measured >= target.threshold
 
 
-def provenance(model: Any, scenarios: Iterable[Any], **extra: Any) -> dict[str, Any]:
-    """``DataFrame.attrs`` for an analysis result, as :meth:`gzsim.Model.run` records them."""
-    return {
-        **extra,
-        "engine": model.engine.name,
-        "model_file": model.catalogue.model_file.name,
-        "model_sha256": model.model_sha256,
-        "scenarios": {s.name: s.hash for s in scenarios},
-    }
+def provenance(model: Any, scenarios: Iterable[Any], *, seed: int | None, samples: int,
+               **details: Any) -> dict[str, Any]:
+    """``DataFrame.attrs`` of an analysis result: :func:`gzsim.provenance.record`.
+
+    One record for every output, so an analysis table carries the same fields as
+    :meth:`gzsim.Model.run` results (version, model and catalogue sha256,
+    calibration, scenario hashes, seed, samples) plus its options in *details*.
+    """
+    return record(model, scenarios, seed=seed, samples=samples, **details)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .._toml import suggest
 from ..errors import UsageError
+from ..provenance import targets_hash
 from ..targets import Targets
 from .common import check_count, check_probability, check_seed, met, provenance, resolve_targets, \
     select_targets, target_values
@@ -113,7 +114,8 @@ def discover(model: Any, scenario: Any, *, samples: int = 5000, seed: int,
                          "restricted": r.restricted})
     table = pd.DataFrame(rows, columns=DISCOVER_COLUMNS)
     table.attrs = provenance(model, [scenario], analysis="discover", seed=seed, samples=samples,
-                             targets=[t.id for t in chosen], levers=ids, alpha=alpha, min_mass=min_mass,
+                             targets=[t.id for t in chosen], targets_sha256=targets_hash(chosen), levers=ids,
+                             alpha=alpha, min_mass=min_mass,
                              min_coverage=min_coverage, base_density=result.base_density,
                              trajectory=result.trajectories[0].to_dict("records") if result.trajectories else [])
     return table

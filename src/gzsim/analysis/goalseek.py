@@ -52,6 +52,7 @@ import pandas as pd
 
 from .._toml import suggest
 from ..errors import UsageError
+from ..provenance import targets_hash
 from ..targets import Targets
 from ..timepaths import values_at
 from .common import (check_count, check_probability, check_seed, met, provenance,
@@ -391,8 +392,9 @@ def goalseek(model: Any, scenario: Any, *, probability: float, target_ids: Seque
     else:
         message = (f"not reachable within the lever ranges: best joint probability found {p:.3f} "
                    f"< {required:g}; binding levers: {binding}")
-    attrs = provenance(model, [scenario], analysis="goalseek", seed=seed, draws=draws, required=required,
-                       targets=[t.id for t in chosen], decision_levers=ids, distance_price=distance_price, allow_cuts=bool(allow_cuts),
+    attrs = provenance(model, [scenario], analysis="goalseek", seed=seed, samples=draws, draws=draws,
+                       required=required, targets=[t.id for t in chosen], targets_sha256=targets_hash(chosen),
+                       decision_levers=ids, distance_price=distance_price, allow_cuts=bool(allow_cuts),
                        evaluations=problem.evaluations, period=period.label,
                        cost_variables=problem.cost_vars)
     return GoalSeekResult(scenario.name, bool(reachable), p, required, float(res["cost"][0]),

@@ -24,6 +24,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from ..provenance import targets_hash
 from ..scenario import require_distinct_names
 from ..targets import Targets
 from .common import (check_count, check_seed, met, provenance, resolve_targets, select_targets,
@@ -164,5 +165,7 @@ def reach(model: Any, scenarios: Sequence[Any], *, samples: int = 1000, seed: in
         rows.extend(_scenario_rows(runner, sc, tg, samples=samples, seed=seed, year=year))
     table = pd.DataFrame(rows, columns=REACH_COLUMNS)
     table.attrs = provenance(model, scenarios, analysis="reach", seed=seed, samples=samples,
-                             year=year, targets={sc.name: tg.name for sc, tg in resolved})
+                             year=year, targets={sc.name: tg.name for sc, tg in resolved},
+                             targets_sha256={sc.name: targets_hash(select_targets(tg, year=year, years=model.years))
+                                             for sc, tg in resolved})
     return table

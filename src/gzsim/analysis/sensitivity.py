@@ -32,6 +32,8 @@ import pandas as pd
 
 from .._toml import suggest
 from ..errors import UsageError
+from ..sampling import MAX_DRAWS, check_sample_count
+from ..provenance import targets_hash
 from ..targets import Targets
 from .common import check_count, check_probability, check_seed, met, provenance, resolve_targets, \
     select_targets, target_values
@@ -186,6 +188,9 @@ def sensitivity(model: Any, scenario: Any, *, method: Method | str = Method.SOBO
     r_inputs, r_design, r_boot = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
     specs = sensitivity_inputs(model, scenario, levers=levers, rng=r_inputs)
     d = len(specs)
+    # The design is allocated next: refuse a size beyond memory first (N (d + 2) or r (d + 1) runs).
+    check_sample_count(samples, name="samples", limit=MAX_DRAWS,
+                       runs_each=d + 2 if method is Method.SOBOL else d + 1)
     if method is Method.SOBOL:
         unit = sobol_design(d, samples, r_design)
     else:
@@ -214,7 +219,9 @@ def sensitivity(model: Any, scenario: Any, *, method: Method | str = Method.SOBO
                              "high": float(high[k, j]) if ok else np.nan})
     table = pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
     table.attrs = provenance(model, [scenario], analysis="sensitivity", method=method.value, seed=seed,
-                             samples=samples, runs=int(len(unit)), inputs=d, confidence=confidence,
+                             samples=samples, runs=int(len(unit)), inputs=d, input_ids=[s.id for s in specs],
+                             targets=[t.id for t in chosen],
+                             targets_sha256=targets_hash(chosen), confidence=confidence,
                              bootstrap=bootstrap, marginal_draws=MARGINAL_DRAWS,
                              note="inputs independent: uncertain parameters sampled from the marginals "
                                   "of model.draw; levers uniform over [min, max]")

@@ -7,8 +7,6 @@ call it (or the pieces it uses) directly.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
-import json
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -23,6 +21,7 @@ from ..charts.history import HISTORY_COLUMNS, default_data_file
 from ..charts.strings import text as ui_text
 from ..errors import UsageError
 from ..model import Model
+from ..provenance import dumps, file_sha256, record, summary, targets_hash
 from ..scenario import ResolvedScenario, require_distinct_names
 from ..simulation import Simulation
 from ..targets import Target
@@ -87,13 +86,9 @@ def brief_targets(scenarios: Sequence[ResolvedScenario], year: int) -> list[Targ
     return chosen
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
-
-
 def _markdown(title: str, subtitle: str, board: pd.DataFrame, targets: Sequence[Target],
               names: Sequence[str], labels: dict[str, str], joint: str,
-              paras: Sequence[tuple[Target, str]], lang: str) -> str:
+              paras: Sequence[tuple[Target, str]], lang: str, provenance: dict) -> str:
     head = [template("col_target", lang), *(labels[n] for n in names)]
     lines = [f"# {title}", "", subtitle, "", f"## {template('scoreboard', lang)}", "",
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -110,7 +105,17 @@ def _markdown(title: str, subtitle: str, board: pd.DataFrame, targets: Sequence[
     lines += [f"## {template('findings', lang)}", ""]
     for _t, para in paras:
         lines += [para, ""]
-    return "\n".join(lines)
+    return "\n".join(lines + _provenance_footer(provenance, lang))
+
+
+def _provenance_footer(provenance: dict, lang: str) -> list[str]:
+    """A short line for readers, and the full record as an HTML comment (hidden when rendered)."""
+    note = template("provenance_note", lang, summary=summary(provenance))
+    if provenance.get("reproduce"):
+        note += " " + template("reproduce", lang, command=provenance["reproduce"])
+    # "--" may not appear inside an HTML comment; JSON escapes keep the record intact.
+    record_json = dumps(provenance, ascii_only=True).replace("--", "-\\u002d")
+    return ["---", "", f"<sub>{note}</sub>", "", f"<!-- gzsim-provenance {record_json} -->", ""]
 
 
 def build_brief(model: Model, scenarios: Sequence[ResolvedScenario], out: str | os.PathLike[str], *,
@@ -123,6 +128,10 @@ def build_brief(model: Model, scenarios: Sequence[ResolvedScenario], out: str | 
     catalogue indicator, ``summary.pdf``, ``summary.md``, ``brief.xlsx`` and
     the marker ``.gzsim-brief`` (provenance as JSON).  Everything goes to a
     temporary folder first: on failure *out* is not created or changed.
+
+    One provenance record (:func:`gzsim.provenance.record`) is written
+    everywhere: the marker, the workbook's ``provenance`` sheet, the PDF's and
+    every chart's metadata, and the end of ``summary.md``.
 
     Parameters
     ----------
@@ -194,28 +203,26 @@ def build_brief(model: Model, scenarios: Sequence[ResolvedScenario], out: str | 
     paras = paragraphs(targets, board, sims, catalogue, labels, used)
     joint = joint_text(board, labels, used)
     ordered = [t for t, _ in paras]
-    provenance = {
-        "gzsim_version": __version__, "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "language_requested": lang, "language": used, "year": year, "samples": samples, "seed": seed,
-        "engine": model.engine.name, "model_file": catalogue.model_file.name, "model_sha256": model.model_sha256,
-        # sha256 of the calibration the ensemble was drawn from (models without one: none).
-        "calibration_sha256": getattr(model, "calibration_id", None) or "",
-        "scenarios": {sc.name: sc.hash for sc in scenarios},
-        "targets_file": str(scenarios[0].targets.path.name), "data_file": str(data_path),
-        "data_sha256": _sha256(data_path) if history is not None else "",
-    }
+    # No clock time in the record: the same inputs and seed give the same record.
+    provenance = record(
+        model, scenarios, seed=seed, samples=samples, analysis="brief", year=year, language=used,
+        language_requested=lang, sizes=list(sizes), targets_file=scenarios[0].targets.path.name,
+        targets_sha256=targets_hash(targets),
+        data_file=data_path.name if history is not None else None,
+        data_sha256=file_sha256(data_path) if history is not None else None)
     files: list[Path] = []
     with staged_dir(out) as tmp:
         (tmp / "charts").mkdir()
         for indicator in catalogue.indicators:
             for size in sizes:
-                files += save_figure(chart(indicator.id, size), tmp / "charts" / f"{indicator.id}_{size}")
+                files += save_figure(chart(indicator.id, size), tmp / "charts" / f"{indicator.id}_{size}",
+                                     provenance=provenance)
         write_pdf(tmp / "summary.pdf", lang=used, title=title, subtitle=subtitle,
                   scoreboard=Scoreboard(board, ordered, names, labels,
                                         {i.id: i.unit for i in catalogue.indicators}),
                   year=year, joint=joint, paragraphs=paras,
                   charts=[lambda ax, i=i: chart(i, "print", ax) for i in dict.fromkeys(t.id for t in ordered)],
-                  footer=f"gzsim {__version__} · {today}")
+                  footer=f"gzsim {__version__} · {today}", provenance=provenance)
         labels_by_key = {(t.id, measure_name(t)): t.label(used) for t in targets}
         score_sheet = board.assign(
             label=[labels_by_key.get((r.target, r.measure), ui_text("all_headline", used))
@@ -227,8 +234,8 @@ def build_brief(model: Model, scenarios: Sequence[ResolvedScenario], out: str | 
             "levers": levers_table(scenarios, catalogue, used), "data": data_sheet,
         }, provenance)
         (tmp / "summary.md").write_text(_markdown(title, subtitle, board, ordered, names, labels, joint, paras,
-                                                  used), encoding="utf-8")
-        (tmp / MARKER).write_text(json.dumps(provenance, ensure_ascii=False, indent=2), encoding="utf-8")
+                                                  used, provenance), encoding="utf-8")
+        (tmp / MARKER).write_text(dumps(provenance, indent=2) + "\n", encoding="utf-8")
         files += [tmp / "summary.pdf", tmp / "brief.xlsx", tmp / "summary.md"]
         files = [f.relative_to(tmp) for f in files]
     return BriefResult(out=out, lang=used, seed=seed, files=files, scoreboard=board)

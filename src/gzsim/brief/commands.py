@@ -59,6 +59,31 @@ def register(sub, parents) -> None:
     p.set_defaults(func=run_brief)
 
 
+def _check_inputs(args: argparse.Namespace) -> None:
+    """Refuse a sample count beyond the memory limit, and a broken data file, before any run.
+
+    The history charts skip rows they cannot plot, so a data file with a mistyped value or two
+    different values for one point would otherwise give a brief with a point silently missing
+    or doubled.
+    """
+    from ..calibration.observations import read_checked
+    from ..charts.history import default_data_file
+    from ..errors import UsageError
+    from ..loading import catalogue_path
+    from ..sampling import check_sample_count
+
+    check_sample_count(args.samples, name="--samples", minimum=1)
+    if args.data is not None:
+        if not args.data.is_file():
+            raise UsageError("data file not found; check the --data path", path=args.data)
+        read_checked(args.data)
+    else:
+        # The file build_brief plots when --data is not given (if there is one).
+        default = default_data_file(catalogue_path(args.model))
+        if default.is_file():
+            read_checked(default)
+
+
 def run_brief(args: argparse.Namespace) -> int:
     """Handler of ``gzsim brief``; returns the exit status."""
     from .. import cli
@@ -67,6 +92,7 @@ def run_brief(args: argparse.Namespace) -> int:
     from .outdir import check_out_dir
 
     check_out_dir(args.out, force=args.force)  # fail before loading and simulating, not after
+    _check_inputs(args)
     # The common options (--model, --engine and, where the CLI has it, --calibration).
     if hasattr(cli, "model_from_args"):
         model = cli.model_from_args(args)

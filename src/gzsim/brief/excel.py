@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..catalogue import Catalogue
 from ..charts.data import indicator_series
+from ..output import provenance_sheet, text_not_formulas
 from ..simulation import Simulation
 from ..scenario import ResolvedScenario
 
@@ -87,12 +88,12 @@ def _autosize(ws, frame: pd.DataFrame) -> None:
 
 def write_workbook(path: str | os.PathLike[str], sheets: Mapping[str, pd.DataFrame],
                    provenance: Mapping[str, Any]) -> Path:
-    """Write *sheets* (name -> frame, in order) and a ``provenance`` sheet (key, value)."""
+    """Write *sheets* (name -> frame, in order) and a ``provenance`` sheet (key, value as JSON)."""
     path = Path(path)
-    prov = pd.DataFrame([(k, json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else str(v))
-                         for k, v in provenance.items()], columns=["key", "value"])
+    prov = provenance_sheet(provenance)  # as in results workbooks: gzsim.output.read_results reads it
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in [*sheets.items(), ("provenance", prov)]:
             frame.to_excel(writer, sheet_name=name, index=False)
             _autosize(writer.sheets[name], frame)
+        text_not_formulas(writer.book)  # names and titles from scenario files stay text
     return path

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import OutputError
+from ..output import make_ordinary
 
 __all__ = ["MARKER", "check_out_dir", "staged_dir"]
 
@@ -55,12 +56,6 @@ def check_out_dir(out: str | os.PathLike[str], *, force: bool = False) -> Path:
     return out
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 @contextlib.contextmanager
 def staged_dir(out: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary folder next to *out*; on success move it to *out*, on failure delete it.
@@ -71,7 +66,7 @@ def staged_dir(out: str | os.PathLike[str]) -> Iterator[Path]:
     out = Path(out)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.partial-"))
     try:
-        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; the result is an ordinary folder
+        make_ordinary(tmp, folder=True)
         yield tmp
         if out.exists():
             old = out.with_name(f".{out.name}.old-{secrets.token_hex(4)}")

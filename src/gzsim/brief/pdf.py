@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import matplotlib
 import numpy as np
@@ -21,6 +21,7 @@ from matplotlib.patches import Rectangle
 
 from ..charts.strings import text as ui_text
 from ..charts.style import display, font_family, rc_params, wrap
+from ..provenance import embed
 from ..targets import Target
 from .reach import ALL_HEADLINE, board_row, measure_name, status_key
 from .text import probability_text, template, threshold_text
@@ -145,7 +146,8 @@ def _scoreboard(flow: _Flow, sb: Scoreboard, year: int) -> None:
 
 def write_pdf(path: str | os.PathLike[str], *, lang: str, title: str, subtitle: str, scoreboard: Scoreboard,
               year: int, joint: str, paragraphs: Sequence[tuple[Target, str]],
-              charts: Sequence[Callable[[object], None]], footer: str = "gzsim") -> Path:
+              charts: Sequence[Callable[[object], None]], footer: str = "gzsim",
+              provenance: Mapping[str, Any] | None = None) -> Path:
     """Write the summary PDF.
 
     Parameters
@@ -165,6 +167,9 @@ def write_pdf(path: str | os.PathLike[str], *, lang: str, title: str, subtitle: 
         :func:`~gzsim.charts.forecast_chart` call with ``ax=``); two per page.
     footer : str
         Left part of the page footer.
+    provenance : mapping, optional
+        The record (:func:`gzsim.provenance.record`) for the document information:
+        JSON in ``Keywords``, a one-line summary in ``Subject``.
 
     Returns
     -------
@@ -173,7 +178,7 @@ def write_pdf(path: str | os.PathLike[str], *, lang: str, title: str, subtitle: 
     path = Path(path)
     with matplotlib.rc_context(rc_params(lang, "print")), \
             PdfPages(path, metadata={"Title": title, "Creator": "gzsim", "Producer": "gzsim (matplotlib)",
-                                     "CreationDate": None, "ModDate": None}) as pdf:
+                                     **embed("pdf", provenance), "ModDate": None}) as pdf:
         flow = _Flow(pdf, lang, footer)
         flow.new_page()
         flow.paragraph(title, 17, weight="bold", after=2)

@@ -23,6 +23,8 @@ Model output between saved times is interpolated linearly.
 
 from __future__ import annotations
 
+import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,10 +32,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import Problem
 from .errors import CalibrationError
 
 __all__ = ["REQUIRED_COLUMNS", "KIND_MEASURES", "Period", "parse_period", "Observation",
-           "read_table", "measure_times", "Measurer"]
+           "read_table", "row_problems", "read_checked", "measure_times", "Measurer"]
 
 REQUIRED_COLUMNS = ("region", "indicator", "period", "value", "unit", "kind", "source")
 
@@ -144,13 +147,25 @@ def read_table(path: Path) -> pd.DataFrame:
     CalibrationError
         The file cannot be read or lacks required columns (all named at once).
     """
+    header = ",".join([*REQUIRED_COLUMNS, "note"])
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
+        # utf-8-sig: Excel's "CSV UTF-8" starts the file with a byte-order mark.
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False,
+                            encoding="utf-8-sig")
     except FileNotFoundError:
         raise CalibrationError("observations file not found; check the 'observations' path in "
                                "the settings", path=path) from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise CalibrationError(f"cannot read the observations file as CSV: {exc}", path=path) from None
+    except IsADirectoryError:
+        raise CalibrationError("is a folder, not an observations CSV file; give the file", path=path) from None
+    except pd.errors.EmptyDataError:
+        raise CalibrationError(f"the observations file is empty; it needs the header line {header} "
+                               f"and one row per data point", path=path) from None
+    except UnicodeDecodeError as exc:
+        raise CalibrationError(f"is not valid UTF-8 (byte {exc.start}); save the file as UTF-8 CSV",
+                               path=path) from None
+    except (OSError, pd.errors.ParserError) as exc:
+        raise CalibrationError(f"cannot read the observations file as CSV: {str(exc).strip()}; check "
+                               f"the quoting and the number of fields there", path=path) from None
     table.columns = [str(c).strip() for c in table.columns]
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if missing:
@@ -162,8 +177,63 @@ def read_table(path: Path) -> pd.DataFrame:
     table.insert(0, "line", np.arange(2, len(table) + 2))
     blank = (table[list(REQUIRED_COLUMNS)] == "").all(axis=1)
     table = table[~blank].reset_index(drop=True)
+    if table.empty:
+        raise CalibrationError("the observations file has a header but no data rows; add one row per "
+                               "data point", path=path)
     for col in REQUIRED_COLUMNS:
         table[col] = table[col].astype(str).str.strip()
+    return table
+
+
+def _number(text: str) -> float:
+    """The finite float *text* writes, or NaN (``"1,107"``, ``"n/a"``, ``"inf"``, ``""``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        return math.nan
+    return value if math.isfinite(value) else math.nan
+
+
+def row_problems(table: pd.DataFrame, path: Path) -> list[Problem]:
+    """Rows of *table* (from :func:`read_table`) that no use of the file can accept.
+
+    A value that is not a finite number, and rows of the same region, indicator,
+    period and kind with different values (which one would be meant?).  Every
+    row of the file is checked, whichever rows a calibration or a chart uses:
+    such a file is broken, not merely unused in part.
+    """
+    problems = []
+    values = table["value"].map(_number)
+    for line, row, value in zip(table["line"], table.itertuples(index=False), values):
+        if math.isnan(value):
+            problems.append(Problem(
+                f"line {line} ({row.indicator} {row.period}, {row.kind}): value {row.value!r} is not a "
+                f"finite number; write a plain number such as 1.5 (no units or thousands "
+                f"separators), or remove the row", path))
+    numbered = table.assign(number=values).dropna(subset=["number"])
+    for (region, ind, per, kind), grp in numbered.groupby(["region", "indicator", "period", "kind"],
+                                                          sort=False):
+        if grp["number"].nunique() > 1:
+            detail = ", ".join(f"line {ln}: {v}" for ln, v in zip(grp["line"], grp["value"]))
+            problems.append(Problem(
+                f"conflicting rows for {ind} {per} of kind '{kind}' in region '{region}' ({detail}); "
+                f"keep one row per indicator, period and kind, or give the others another kind", path))
+    return problems
+
+
+def read_checked(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """:func:`read_table` plus :func:`row_problems`: the observations file, or every problem in it.
+
+    Raises
+    ------
+    CalibrationError
+        The file cannot be read, lacks columns, or has rows listed by :func:`row_problems`.
+    """
+    path = Path(path)
+    table = read_table(path)
+    problems = row_problems(table, path)
+    if problems:
+        raise CalibrationError(path=path, problems=problems)
     return table
 
 

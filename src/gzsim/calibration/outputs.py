@@ -21,6 +21,7 @@ import scipy
 
 from .. import __version__
 from ..errors import OutputError
+from ..output import make_ordinary
 from .charts import profile_chart, series_chart
 from .observations import measure_times, parse_period
 from .report import markdown, parameters_table
@@ -39,8 +40,13 @@ def check_out_dir(out: Path) -> None:
         raise OutputError(f"folder {parent} does not exist; create it first", path=out)
     if out.exists() and not out.is_dir():
         raise OutputError("exists and is not a folder; choose another --out", path=out)
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"folder {parent} is not writable", path=out)
+    # os.access says yes to root everywhere (and ignores read-only mounts): try to create a folder,
+    # so that a calibration of minutes is not run only to fail when it writes.
+    try:
+        Path(tempfile.mkdtemp(dir=parent, prefix=".gzsim-probe-")).rmdir()
+    except OSError as exc:
+        raise OutputError(f"folder {parent} is not writable ({exc.strerror or exc}); choose another "
+                          f"--out", path=out) from None
 
 
 def _rel(path: Path, folder: Path) -> str:
@@ -113,6 +119,11 @@ def _charts(result: Result, folder: Path) -> list[str]:
 def write_outputs(result: Result, out: str | os.PathLike[str], *, command: str | None = None) -> Path:
     """Write fit.csv, parameters.csv, posterior.parquet, calibration.json, report.md and charts.
 
+    ``calibration.json`` is the folder's manifest: besides the fit it records
+    the sha256 of the model, data, settings and catalogue it was made from
+    (``provenance``) and of every other file written here (``outputs``).  Its
+    own sha256 is the calibration id that every result records.
+
     Parameters
     ----------
     result : Result
@@ -131,6 +142,7 @@ def write_outputs(result: Result, out: str | os.PathLike[str], *, command: str |
     parent = out.resolve().parent
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
     try:
+        make_ordinary(tmp, folder=True)
         prov = _provenance(result, out, command)
         result.fit[FIT_COLUMNS].to_csv(tmp / "fit.csv", index=False)
         params = parameters_table(result)
@@ -155,6 +167,9 @@ def write_outputs(result: Result, out: str | os.PathLike[str], *, command: str |
         charts = _charts(result, tmp)
         prov_for_md = {**prov, "files": meta["files"]}
         (tmp / "report.md").write_text(markdown(result, prov_for_md, charts), encoding="utf-8")
+        # The manifest names every other file of the folder with its sha256, so the calibration
+        # id that results record (sha256 of calibration.json) covers the whole folder.
+        meta["outputs"] = {p.name: sha256_file(p) for p in sorted(tmp.iterdir()) if p.is_file()}
         (tmp / "calibration.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False,
                                                          allow_nan=True), encoding="utf-8")
         if out.exists():

@@ -23,7 +23,7 @@ from ..errors import Problem
 from ..sampling import Distribution
 from .errors import CalibrationError
 from .observations import (KIND_MEASURES, Observation, _MEASURE_PERIOD, measure_times, parse_period,
-                           read_table)
+                           read_table, row_problems)
 from .priors import describe_prior
 from .settings import ObservationSpec, Settings
 
@@ -162,15 +162,6 @@ def _fixed(settings: Settings, names: _Names, free_keys: set[str], add) -> dict:
     return out
 
 
-def _conflicts(rows: pd.DataFrame, add) -> None:
-    """Rows with the same indicator, period and kind but different values."""
-    for (ind, per, kind), grp in rows.groupby(["indicator", "period", "kind"], sort=False):
-        if grp["value"].nunique() > 1:
-            detail = ", ".join(f"line {ln}: {v}" for ln, v in zip(grp["line"], grp["value"]))
-            add(f"conflicting rows for {ind} {per} of kind '{kind}' ({detail}); keep one row per "
-                f"indicator, period and kind, or give the others another kind")
-
-
 def _output(spec: ObservationSpec, settings: Settings, names: _Names) -> tuple[str | None, str, str]:
     """(model spelling, id for display, problem text) of the observation's output."""
     indicators = {i.id: i for i in settings.catalogue.indicators}
@@ -211,11 +202,8 @@ def _observation(spec: ObservationSpec, region: pd.DataFrame, settings: Settings
     n0 = len(add.problems)
     try:
         value = float(row["value"])
-        if not math.isfinite(value):
-            raise ValueError
     except ValueError:
-        add(f"{at}: value {row['value']!r} is not a finite number", path=data_path)
-        value = math.nan
+        value = math.nan  # reported with the row's line by row_problems, with every other bad row
     allowed = KIND_MEASURES.get(row["kind"])
     if allowed is None:
         add(f"{at}: kind '{row['kind']}' is unknown{suggest(row['kind'], KIND_MEASURES)} (known: "
@@ -249,7 +237,7 @@ def _observation(spec: ObservationSpec, region: pd.DataFrame, settings: Settings
                 (f" to {max(times):g}" if len(times) > 1 else "") +
                 f", outside the simulated time {t0:g}-{tf:g}; remove it from [[observation]] "
                 f"(list it under [[skip]] with the reason)")
-    if len(add.problems) > n0:
+    if len(add.problems) > n0 or not math.isfinite(value):
         return None, [line]
     return Observation(line, row["region"], row["indicator"], row["period"], row["kind"], value,
                        row["unit"], row["source"], row["note"], spelled, out_id, spec.measure,
@@ -293,7 +281,7 @@ def prepare(settings: Settings) -> Setup:
     if region.empty:
         add(f"no rows of region '{settings.region}' in {data_path.name} (regions: "
             f"{', '.join(sorted(set(table['region'])))}); fix 'region'")
-    _conflicts(region, lambda m: add(m, path=data_path))
+    add.problems.extend(row_problems(table, data_path))
     observations, used = [], {}
     for spec in settings.observations:
         obs, lines = _observation(spec, region, settings, names, t0, tf, add, data_path)

@@ -182,23 +182,42 @@ def load_calibration(path: str | os.PathLike[str] | None = None) -> Calibration:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CalibrationError("no calibration here (calibration.json missing); run `gzsim "
-                               "calibrate --out` to make one", path=meta_path) from None
+                               "calibrate --out` to make one, or use --calibration none for the "
+                               "model's own values", path=meta_path) from None
     except (OSError, ValueError) as exc:
-        raise CalibrationError(f"cannot read the calibration: {exc}", path=meta_path) from None
-    if meta.get("format") != FORMAT:
-        raise CalibrationError(f"calibration format {meta.get('format')!r} is not {FORMAT}; "
+        raise CalibrationError(f"cannot read the calibration ({exc}); re-run gzsim calibrate for this "
+                               f"folder, or give another --calibration", path=meta_path) from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        shown = meta.get("format") if isinstance(meta, dict) else None
+        raise CalibrationError(f"calibration format {shown!r} is not {FORMAT}; "
                                f"re-run gzsim calibrate", path=meta_path)
+    if not (folder / "posterior.parquet").is_file():
+        raise CalibrationError("posterior.parquet (the ensemble) is missing; re-run gzsim calibrate "
+                               "for this folder", path=folder)
+    recorded = meta.get("outputs", {}).get("posterior.parquet") if isinstance(meta.get("outputs"), dict) else None
+    if recorded is not None and sha256_file(folder / "posterior.parquet") != recorded:
+        # The ensemble drives every Monte-Carlo sample; a changed one must change the calibration id.
+        raise CalibrationError("posterior.parquet is not the file this calibration wrote (its sha256 "
+                               "differs from calibration.json 'outputs'); re-run gzsim calibrate for "
+                               "this folder", path=folder / "posterior.parquet")
     try:
         posterior = pd.read_parquet(folder / "posterior.parquet")
     except (OSError, ValueError) as exc:
-        raise CalibrationError(f"cannot read posterior.parquet: {exc}", path=folder) from None
-    files = {k: (folder / v).resolve() for k, v in meta.get("files", {}).items()}
-    return Calibration(
-        path=folder.resolve(), point={k: float(v) for k, v in meta["point"].items()},
-        central={k: float(v) for k, v in meta.get("central", meta["point"]).items()},
-        fixed={k: _lookup(v) for k, v in meta.get("fixed", {}).items()}, posterior=posterior,
-        provenance=dict(meta["provenance"]), files=files, parameters=list(meta["parameters"]),
-        history_neutral=tuple(meta.get("history_neutral", ())))
+        raise CalibrationError(f"cannot read posterior.parquet ({str(exc).strip().splitlines()[0]}); "
+                               f"re-run gzsim calibrate for this folder", path=folder) from None
+    try:
+        files = {k: (folder / v).resolve() for k, v in meta.get("files", {}).items()}
+        return Calibration(
+            path=folder.resolve(), point={k: float(v) for k, v in meta["point"].items()},
+            central={k: float(v) for k, v in meta.get("central", meta["point"]).items()},
+            fixed={k: _lookup(v) for k, v in meta.get("fixed", {}).items()}, posterior=posterior,
+            provenance=dict(meta["provenance"]), files=files, parameters=list(meta["parameters"]),
+            history_neutral=tuple(meta.get("history_neutral", ())))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # A hand-edited or truncated calibration.json: say so rather than fail somewhere later.
+        what = f"entry {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise CalibrationError(f"calibration.json is malformed (missing or wrong {what}); re-run "
+                               f"gzsim calibrate for this folder", path=meta_path) from None
 
 
 def draw_posterior(calibration: Calibration, n: int, rng: np.random.Generator) -> pd.DataFrame:

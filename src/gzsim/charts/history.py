@@ -18,7 +18,6 @@ from typing import Iterable
 
 import pandas as pd
 
-from ..errors import UsageError
 
 __all__ = ["HISTORY_KINDS", "HISTORY_COLUMNS", "load_history", "default_data_file", "period_position"]
 
@@ -67,27 +66,21 @@ def load_history(path: str | os.PathLike[str] | None = None, *, indicators: Iter
 
     Raises
     ------
-    UsageError
-        The file is missing, unreadable or lacks a required column.
+    CalibrationError
+        The file is missing, unreadable, lacks a required column, or has a value that is
+        not a number or two rows that conflict (every problem named with its line).
     """
+    from ..calibration.observations import read_checked
+
     path = Path(path) if path is not None else default_data_file()
-    try:
-        raw = pd.read_csv(path, dtype={"period": str}, keep_default_na=False, na_values={"value": [""]})
-    except FileNotFoundError:
-        raise UsageError("data file not found; give an observations CSV with --data", path=path) from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise UsageError(f"cannot read the data file ({exc})", path=path) from None
-    missing = [c for c in HISTORY_COLUMNS if c not in raw.columns and c != "note"]
-    if missing:
-        raise UsageError(f"data file lacks column(s) {', '.join(missing)}", path=path)
-    if "note" not in raw.columns:
-        raw["note"] = ""
+    # The same checks as calibration: a non-number or two conflicting rows make the file broken,
+    # not merely a point fewer on a chart.
+    raw = read_checked(path)
     keep = (raw["region"] == region) & raw["kind"].isin(HISTORY_KINDS)
     if indicators is not None:
         keep &= raw["indicator"].isin(list(indicators))
     rows = raw.loc[keep, HISTORY_COLUMNS].copy()
-    rows["value"] = pd.to_numeric(rows["value"], errors="coerce")
+    rows["value"] = pd.to_numeric(rows["value"])  # every value is a finite number (read_checked)
     rows["x"] = [period_position(p) for p in rows["period"]]
-    # Spans and unparseable periods are not points on a time axis; non-numbers cannot be plotted.
-    rows = rows.dropna(subset=["x", "value"])
+    rows = rows.dropna(subset=["x"])  # spans are not points on a time axis
     return rows.sort_values(["indicator", "x"], kind="stable").reset_index(drop=True)

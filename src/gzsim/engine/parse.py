@@ -129,6 +129,8 @@ def parse_abstract_model(path: str | Path, encoding: str | None = None):
         raise ModelParseError("model file not found", path)
     if path.suffix.lower() != ".mdl":
         raise ModelParseError("the fast engine reads Vensim .mdl files only", path)
+    if not path.read_bytes().strip():
+        raise ModelParseError("the model file is empty; give the Vensim .mdl holding the equations", path)
     from pysd.translators.vensim.vensim_file import VensimFile
 
     try:
@@ -145,5 +147,31 @@ def parse_abstract_model(path: str | Path, encoding: str | None = None):
             inner = inner.__cause__ or inner.__context__
         if isinstance(inner, ModelParseError):
             raise ModelParseError(inner.message, path) from None
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ModelParseError(f"PySD's translator cannot parse the model: {first}", path) from exc
+        raise ModelParseError(_parse_failure(exc), path) from exc
+
+
+def _parse_failure(exc: BaseException) -> str:
+    """What PySD's translator could not parse, naming the variable when the failure is in one.
+
+    Parsimonious reports a position within the text it was given, which for an equation is
+    the equation alone ("line 1, column 21"), so the variable is found from the element
+    PySD was parsing when it failed (the innermost ``self`` in the traceback with a name).
+    """
+    name = None
+    tb = exc.__traceback__
+    while tb is not None:
+        owner = tb.tb_frame.f_locals.get("self")
+        if type(owner).__module__.startswith("pysd.translators.vensim") and \
+                isinstance(getattr(owner, "name", None), str) and hasattr(owner, "expression"):
+            name = owner.name
+        tb = tb.tb_next
+    text, pos = getattr(exc, "text", None), getattr(exc, "pos", None)
+    near = ""
+    if isinstance(text, str) and isinstance(pos, int):
+        near = f" near {text[pos:pos + 30].strip()!r}" if text[pos:].strip() else " at its end"
+    if name is not None:
+        return (f"cannot parse the equation of '{name}'{near}; fix that equation (unbalanced "
+                f"brackets, a missing operator or a stray character are the usual causes)")
+    first = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else type(exc).__name__
+    return (f"PySD's translator cannot parse the model: {first}; check that the file is a Vensim "
+            f".mdl saved as text (it must open in Vensim)")

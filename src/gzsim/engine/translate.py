@@ -32,6 +32,7 @@ import numpy as np
 from pysd.translators.structures import abstract_expressions as ae
 from pysd.translators.structures import abstract_model as am
 
+from .._toml import suggest
 from .errors import EngineError, ModelParseError, UnsupportedFeatureError
 
 __all__ = ["Node", "Stateful", "Table", "ModelIR", "translate", "FUNCTION_ARITY", "CONTROL_KEYS",
@@ -173,8 +174,10 @@ class _Translator:
             index = self.m.by_key.get(_loose_key(key))
         if index is None:
             shown = reference.replace("_", " ")
+            names = [node.name for node in self.m.nodes if node.name]
             raise EngineError(f"variable '{self.owner}' refers to '{shown}', which is not "
-                              "defined in the model", self.m.path)
+                              f"defined in the model{suggest(shown, names)}; define it or correct "
+                              f"the name", self.m.path)
         return index
 
     def table_points(self, lookups: ae.LookupsStructure) -> tuple[tuple, tuple]:

@@ -14,48 +14,78 @@ import pandas as pd
 
 from ..analysis import reach
 from ..scenario import with_levers
+from .upload import UploadedScenario, resolve_upload
 
 SAMPLES = 500  # Monte-Carlo samples of the scoreboard and the charts
 SEED = 1  # fixed: the numbers match `gzsim reach SCENARIO --samples 500 --seed 1`
 
 Overrides = tuple[tuple[str, Any], ...]
+#: Where a scenario comes from: a bundled scenario file (its path) or a checked upload.
+#: Both are plain, hashable data, so the app's caches can key results by them.
+Source = str | UploadedScenario
 
 
-def edited_scenario(model: Any, scenario_file: str, overrides: Overrides):
-    """The scenario file with *overrides* (sorted ``(lever id, value)`` pairs) applied and checked."""
-    scenario = model.load_scenario(scenario_file)
+def load_source(model: Any, source: Source):
+    """The scenario of *source*: ``model.load_scenario`` of a path, or an upload resolved again."""
+    if isinstance(source, UploadedScenario):
+        return resolve_upload(source, model.catalogue)
+    return model.load_scenario(source)
+
+
+def edited_scenario(model: Any, scenario_file: Source, overrides: Overrides):
+    """The scenario (file or upload) with *overrides* (sorted ``(lever id, value)`` pairs) applied and checked."""
+    scenario = load_source(model, scenario_file)
     if overrides:
         scenario = with_levers(scenario, dict(overrides), catalogue=model.catalogue,
                                name=f"{scenario.name} (edited)")
     return scenario
 
 
-def reach_table(model: Any, scenario_file: str, overrides: Overrides, *, samples: int = SAMPLES,
+def reach_table(model: Any, scenario_file: Source, overrides: Overrides, *, samples: int = SAMPLES,
                 seed: int = SEED) -> pd.DataFrame:
     """:func:`gzsim.analysis.reach` of the edited scenario (one scenario)."""
     return reach(model, [edited_scenario(model, scenario_file, overrides)], samples=samples, seed=seed)
 
 
-def simulation(model: Any, scenario_file: str, overrides: Overrides, name: str, *, samples: int = SAMPLES,
+def simulation(model: Any, scenario_file: Source, overrides: Overrides, name: str, *, samples: int = SAMPLES,
                seed: int = SEED):
     """``model.simulate`` of the edited scenario, renamed *name* (the chart legend)."""
     result = model.simulate(edited_scenario(model, scenario_file, overrides), samples=samples, seed=seed)
     return replace(result, scenario=name)
 
 
+def app_record(model: Any, scenario_file: Source, overrides: Overrides, baseline_file: Source) -> dict[str, Any]:
+    """The provenance record of what the app shows for this setting (scenario, baseline, seed, samples).
+
+    The same :func:`gzsim.provenance.record` as the command line's outputs, so a download names
+    the model, calibration and scenario hashes that reproduce it (``reproduce`` is absent: no
+    command line; the overrides are recorded instead).
+    """
+    from ..provenance import record
+
+    scenarios = [edited_scenario(model, scenario_file, overrides)]
+    if baseline_file != scenario_file or overrides:
+        scenarios.append(load_source(model, baseline_file))
+    return record(model, scenarios, seed=SEED, samples=SAMPLES, analysis="app", overrides=dict(overrides))
+
+
 def chart_png(model: Any, indicator_id: str, simulations: Sequence[Any], targets: Any, history: pd.DataFrame,
-              lang: str, *, dpi: int = 110, format: str = "png") -> bytes:
-    """:func:`gzsim.charts.forecast_chart` of one indicator as PNG (or *format*, e.g. ``"svg"``) bytes."""
+              lang: str, *, dpi: int = 110, format: str = "png", provenance: dict[str, Any] | None = None) -> bytes:
+    """:func:`gzsim.charts.forecast_chart` of one indicator as PNG (or *format*, e.g. ``"svg"``) bytes.
+
+    With *provenance*, the record is embedded in the file's metadata (:func:`gzsim.provenance.embed`).
+    """
     import matplotlib.pyplot as plt
 
     from ..charts import forecast_chart
+    from ..provenance import embed
 
     indicator = next(i for i in model.catalogue.indicators if i.id == indicator_id)
     marks = [t for t in targets or [] if t.id == indicator_id]
     fig = forecast_chart(indicator, list(simulations), history=history, target=marks or None, lang=lang,
                          size="print", catalogue=model.catalogue, until=2025)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=format, dpi=dpi)
+    fig.savefig(buffer, format=format, dpi=dpi, metadata=embed(format, provenance))
     plt.close(fig)
     return buffer.getvalue()
 
@@ -66,15 +96,14 @@ def workbook_bytes(simulations: Sequence[Any], catalogue: Any, lang: str, scoreb
 
     The ``results`` sheet is :func:`gzsim.brief.results_table`, the same as the briefing pack's.
     """
-    import json
-
     from ..brief.excel import results_table
+    from ..output import provenance_sheet, text_not_formulas
 
-    prov = pd.DataFrame([(k, json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else str(v))
-                         for k, v in provenance.items()], columns=["key", "value"])
+    prov = provenance_sheet(provenance)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         results_table(list(simulations), catalogue, lang).to_excel(writer, sheet_name="results", index=False)
         scoreboard.to_excel(writer, sheet_name="scoreboard", index=False)
         prov.to_excel(writer, sheet_name="provenance", index=False)
+        text_not_formulas(writer.book)
     return buffer.getvalue()

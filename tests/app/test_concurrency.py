@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -32,11 +29,12 @@ from gzsim.analysis import reach
 from gzsim.scenario import with_levers
 from gzsim.ui.compute import edited_scenario, reach_table
 
+from .server import CHROMIUM, CHROMIUM_ARGS, app_server
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 BASELINE = str(ROOT / "scenarios" / "baseline.toml")
 VALUES = [0.0, 0.05, 0.15, 0.2, 0.3]  # S&T budget growth, one per session
-CHROMIUM = Path("/usr/bin/chromium")
 SESSIONS = 20  # pages open at the same time, per wave
 # Server memory a wave of SESSIONS new sessions may add. What a session itself must keep is small
 # (its widget states, its last messages); what is shared is capped (st.cache_data max_entries).
@@ -92,12 +90,6 @@ def test_concurrent_computations_on_the_shared_model_equal_serial_ones():
 
 
 # ---------------------------------------------------------------------- the real server
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _rss_mib(pid: int) -> float:
     """Resident memory of process *pid* (VmRSS in /proc/PID/status), MiB."""
     status = Path(f"/proc/{pid}/status").read_text()
@@ -109,36 +101,8 @@ def server(tmp_path_factory):
     """``streamlit run app.py`` on a free port: (url, pid of the server process)."""
     if not CHROMIUM.exists():
         pytest.skip("no /usr/bin/chromium (apt-get install chromium) for the real-browser test")
-    port = _free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    # The log goes to a file: an undrained pipe would stall a server serving 40 sessions.
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    out = log.open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", APP, "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start on {url}: {log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.3)
-        yield url, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        out.close()
+    with app_server(tmp_path_factory.mktemp("streamlit") / "server.log") as (url, pid):
+        yield url, pid
 
 
 @pytest.fixture(scope="module")
@@ -152,8 +116,7 @@ def context():
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM),
             # 20 pages at once are 20 tabs: keep the ones not in front from being throttled.
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-dev-shm-usage", "--disable-background-timer-throttling",
+            args=[*CHROMIUM_ARGS, "--disable-dev-shm-usage", "--disable-background-timer-throttling",
                   "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"])
         try:
             yield browser.new_context(viewport={"width": 1000, "height": 700})

@@ -14,11 +14,6 @@ from gzsim.ui.compute import chart_png, simulation, workbook_bytes
 
 
 @pytest.fixture(scope="module")
-def model():
-    return gzsim.load_model()
-
-
-@pytest.fixture(scope="module")
 def sim(model):
     return simulation(model, str(scenarios_dir() / "plan.toml"), (("st_budget_growth", 0.2),), "plan (edited)",
                       samples=50, seed=1)

@@ -6,18 +6,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import gzsim
 from gzsim.charts import load_history
 from gzsim.paths import scenarios_dir
 from gzsim.ui.compute import simulation
 from gzsim.ui.interactive import chart_frames, interactive_chart
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def model():
-    return gzsim.load_model()
 
 
 @pytest.fixture(scope="module")

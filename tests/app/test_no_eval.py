@@ -15,9 +15,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import gzsim
 from gzsim.errors import GzsimError
-from gzsim.paths import bundled_catalogue
 from gzsim.ui import parse_query
 from gzsim.ui.compute import reach_table
 from gzsim.ui.upload import check_upload
@@ -127,16 +125,6 @@ def test_the_engines_compile_is_preceded_by_its_token_check():
 # ------------------------------------------------------------------ code-like input
 def _payload(marker: Path) -> str:
     return f"__import__('os').system('touch {marker}')"
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return gzsim.load_catalogue(bundled_catalogue())
-
-
-@pytest.fixture(scope="module")
-def model():
-    return gzsim.load_model()
 
 
 def test_code_in_a_share_link_is_a_warning_and_runs_nothing(catalogue, tmp_path):

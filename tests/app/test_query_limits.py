@@ -14,8 +14,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-import gzsim
-from gzsim.paths import bundled_catalogue
 from gzsim.ui import parse_query
 from gzsim.ui.query import (
     ECHO_LENGTH,
@@ -31,11 +29,6 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 SCENARIOS = ["baseline", "plan", "plan_push", "slow_growth"]
 # What an echoed name or value may contain: no markdown, quotes, brackets, slashes or controls.
 INERT = re.compile(r"[\w.+\-=, \ufffd…]*")
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return gzsim.load_catalogue(bundled_catalogue())
 
 
 def _problem_is_inert(problem) -> bool:

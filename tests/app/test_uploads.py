@@ -20,7 +20,6 @@ from streamlit.testing.v1 import AppTest
 import gzsim
 from gzsim.analysis import reach
 from gzsim.errors import GzsimError, ScenarioError
-from gzsim.paths import bundled_catalogue
 from gzsim.ui.compute import reach_table
 from gzsim.ui.upload import (
     MAX_UPLOAD_BYTES,
@@ -36,16 +35,6 @@ GOOD = (b'# from a colleague\nname = "colleague"\ntitle_en = "More talent [see](
         b'extends = "plan"\n\n[levers]\ntalent_subsidy = 2.0\n'
         b'rd_post_subsidy = { step = { year = 2023, before = 0.0, after = 0.05 } }\n\n'
         b'[uncertainty]\ngdp_growth = { distribution = "uniform", min = 0.05, max = 0.08 }\n')
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return gzsim.load_catalogue(bundled_catalogue())
-
-
-@pytest.fixture(scope="module")
-def model():
-    return gzsim.load_model()
 
 
 def test_a_good_upload_resolves_like_a_file_in_scenarios(catalogue, tmp_path):

@@ -122,13 +122,11 @@ def _check_references(name: str, data: dict[str, Any], scenarios: Path) -> list[
 def _parse(name: str, data: bytes) -> tuple[str, dict[str, Any]]:
     """The upload's text and TOML table, or a ScenarioError naming what is wrong."""
     try:
-        text = data.decode("utf-8")
+        # utf-8-sig: like gzsim's file reader, take the byte-order mark Windows editors write.
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _error(name, f"is not UTF-8 text (byte {exc.start}); upload the scenario .toml file "
                            f"itself, saved as UTF-8") from None
-    if text.startswith("\ufeff"):
-        raise _error(name, "starts with a byte-order mark; save it as UTF-8 without BOM "
-                           "(gzsim reads scenario files without one)")
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -52,6 +52,7 @@ import pandas as pd
 
 from .._toml import suggest
 from ..errors import UsageError
+from ..sampling import MAX_DRAWS, check_sample_count
 from ..provenance import targets_hash
 from ..targets import Targets
 from ..timepaths import values_at
@@ -314,6 +315,9 @@ def goalseek(model: Any, scenario: Any, *, probability: float, target_ids: Seque
         raise UsageError("; ".join(problems))
     if not ids:
         raise UsageError("no decision levers")
+    # One batch evaluates the whole population on every draw: refuse a size beyond memory first.
+    popsize = None if popsize is None else check_count(popsize, "popsize", minimum=1)
+    check_sample_count(draws, name="draws", limit=MAX_DRAWS, runs_each=popsize or max(12, 2 * len(ids)))
     period = PlanPeriod(cat.policy_start - 1, max(t.year for t in chosen))
     runner = BatchRunner(model, execution)
     common = model.draw(scenario, draws, np.random.default_rng(seed))

@@ -72,14 +72,3 @@ def settings_copy(tmp_path: Path):
         return path
 
     return _copy
-
-
-@pytest.fixture
-def write(tmp_path: Path):
-    def _write(name: str, text: str) -> Path:
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-        return path
-
-    return _write

@@ -60,28 +60,17 @@ def register(sub, parents) -> None:
 
 
 def _check_inputs(args: argparse.Namespace) -> None:
-    """Refuse a sample count beyond the memory limit, and a broken data file, before any run.
+    """Refuse a sample count beyond the memory limit and a missing --data file, before any run.
 
-    The history charts skip rows they cannot plot, so a data file with a mistyped value or two
-    different values for one point would otherwise give a brief with a point silently missing
-    or doubled.
+    The data file's content is checked by :func:`gzsim.charts.load_history` when the brief
+    reads it, before anything is simulated.
     """
-    from ..calibration.observations import read_checked
-    from ..charts.history import default_data_file
     from ..errors import UsageError
-    from ..loading import catalogue_path
     from ..sampling import check_sample_count
 
     check_sample_count(args.samples, name="--samples", minimum=1)
-    if args.data is not None:
-        if not args.data.is_file():
-            raise UsageError("data file not found; check the --data path", path=args.data)
-        read_checked(args.data)
-    else:
-        # The file build_brief plots when --data is not given (if there is one).
-        default = default_data_file(catalogue_path(args.model))
-        if default.is_file():
-            read_checked(default)
+    if args.data is not None and not args.data.is_file():
+        raise UsageError("data file not found; check the --data path", path=args.data)
 
 
 def run_brief(args: argparse.Namespace) -> int:
@@ -93,13 +82,7 @@ def run_brief(args: argparse.Namespace) -> int:
 
     check_out_dir(args.out, force=args.force)  # fail before loading and simulating, not after
     _check_inputs(args)
-    # The common options (--model, --engine and, where the CLI has it, --calibration).
-    if hasattr(cli, "model_from_args"):
-        model = cli.model_from_args(args)
-    else:  # pragma: no cover - CLI without calibrations
-        from ..loading import load_model
-
-        model = load_model(args.model, engine=args.engine)
+    model = cli.model_from_args(args)  # the common options --model, --engine, --calibration
     scenarios = cli._load_scenarios(model, args)
     sizes = ("slide", "print") if args.size == "both" else (args.size,)
     with warnings.catch_warnings(record=True) as caught:

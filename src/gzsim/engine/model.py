@@ -26,6 +26,11 @@ from .lookups import constant_lookup, interp_grid, scalar_lookup, vector_lookup
 from .params import normalise
 from .pysdtypes import int_initialised
 from .statefuls import SCALAR_CLASSES, VECTOR_CLASSES
+
+#: Stateful kinds that hold a material quantity (firms, money, people, knowledge), which cannot be
+#: negative: accumulations, delay pipelines, smooths.  SAMPLE IF TRUE, INITIAL, TREND and FORECAST
+#: hold copies or slopes of other values, which may be.
+MATERIAL_STATEFULS = frozenset({"integ", "delay", "delayn", "delayfixed", "smooth"})
 from .timing import control_values, evaluate_constant, time_grid
 from .translate import ModelIR, _loose_key, clean_key
 
@@ -78,6 +83,10 @@ class CompiledModel:
         variables first, lookup tables left out).
     stocks : tuple of str
         Variables defined by an INTEG.
+    material_stocks : tuple of str
+        Variables whose equation holds an INTEG, DELAY, DELAY N, DELAY FIXED or SMOOTH
+        anywhere (``(DELAY FIXED(x, 1, 0) + y) * z`` counts: that variable is what can be
+        observed), in file order: what must stay non-negative.
     constants : dict
         Vensim name -> value of every constant (a number in the model file).
     initial_time, final_time, time_step, saveper : float
@@ -95,6 +104,8 @@ class CompiledModel:
         self.columns = tuple(ir.nodes[i].name for i in ir.columns)
         self.stocks = tuple(n.name for n in named if n.expr and n.expr[0] == "sf"
                             and ir.statefuls[n.expr[1]].kind == "integ")
+        self.material_stocks = tuple(dict.fromkeys(
+            sf.owner for sf in ir.statefuls if sf.kind in MATERIAL_STATEFULS))
         self._index: dict[str, int] = {}
         for node in named:
             for variant in (node.name, node.name.lower(), node.name.strip('"').lower(),

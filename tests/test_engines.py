@@ -85,7 +85,7 @@ def test_untranslatable_model_is_an_engine_error_naming_the_file(tmp_path, monke
     bad.write_text("{UTF-8}\nx = (((\n\t~\t~\t|\n", encoding="utf-8")
     with pytest.raises(EngineError) as info:
         PysdEngine(bad)
-    assert "bad.mdl: PySD cannot translate the model" in str(info.value)
+    assert "bad.mdl: cannot parse the equation of 'x'" in str(info.value) and "fix that equation" in str(info.value)
     assert not list((tmp_path / "cache" / "gzsim-pysd").glob("[!.]*"))  # nothing half-written cached
 
 

@@ -156,9 +156,9 @@ def _translate(mdl_path: Path) -> Path:
                         warnings.simplefilter("ignore")
                         pysd.read_vensim(str(work / mdl_path.name), initialize=False)
                 except Exception as exc:  # PySD raises many kinds of parse errors
-                    raise EngineError(f"PySD cannot translate the model: {type(exc).__name__}: "
-                                      f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}; "
-                                      f"check the equations near that point", path=mdl_path) from None
+                    from .engine.parse import describe_parse_failure
+
+                    raise EngineError(describe_parse_failure(exc), path=mdl_path) from None
                 try:
                     os.rename(work, target)
                 except OSError:

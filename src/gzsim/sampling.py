@@ -148,11 +148,15 @@ class Distribution:
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """Draw *n* values using *rng*."""
+        return self.quantile(rng.random(n))
+
+    def quantile(self, q: np.ndarray) -> np.ndarray:
+        """The values at probabilities *q* (in [0, 1)) of the distribution truncated to its bounds."""
         d = self._scipy()
         lo, hi = self.bounds
         u_lo = float(d.cdf(lo)) if math.isfinite(lo) else 0.0
         u_hi = float(d.cdf(hi)) if math.isfinite(hi) else 1.0
-        u = u_lo + (u_hi - u_lo) * rng.random(n)
+        u = u_lo + (u_hi - u_lo) * np.asarray(q, dtype=float)
         # Keep u off exactly 0/1 so an unbounded tail cannot yield -inf/inf.
         u = np.clip(u, np.nextafter(0.0, 1.0), np.nextafter(1.0, 0.0))
         x = d.ppf(u)
@@ -260,13 +264,7 @@ def _finite_draws(dist: Distribution) -> bool:
     """Whether the most extreme draws :meth:`Distribution.sample` can make are finite numbers."""
     try:
         with np.errstate(all="ignore"):
-            d = dist._scipy()
-            lo, hi = dist.bounds
-            # sample() maps u in (0, 1) onto [cdf(lo), cdf(hi)], then through the ppf.
-            u = np.array([np.nextafter(0.0, 1.0), 0.5, np.nextafter(1.0, 0.0)])
-            u_lo = float(d.cdf(lo)) if math.isfinite(lo) else 0.0
-            u_hi = float(d.cdf(hi)) if math.isfinite(hi) else 1.0
-            x = np.clip(d.ppf(np.clip(u_lo + (u_hi - u_lo) * u, u[0], u[-1])), lo, hi)
+            x = dist.quantile(np.array([0.0, 0.5, 1.0]))  # the extremes and the middle of any draw
     except (ArithmeticError, ValueError):
         return False
     return bool(np.all(np.isfinite(x)))

@@ -26,13 +26,13 @@ from .lookups import constant_lookup, interp_grid, scalar_lookup, vector_lookup
 from .params import normalise
 from .pysdtypes import int_initialised
 from .statefuls import SCALAR_CLASSES, VECTOR_CLASSES
+from .timing import control_values, evaluate_constant, time_grid
+from .translate import ModelIR, _loose_key, clean_key
 
 #: Stateful kinds that hold a material quantity (firms, money, people, knowledge), which cannot be
 #: negative: accumulations, delay pipelines, smooths.  SAMPLE IF TRUE, INITIAL, TREND and FORECAST
 #: hold copies or slopes of other values, which may be.
 MATERIAL_STATEFULS = frozenset({"integ", "delay", "delayn", "delayfixed", "smooth"})
-from .timing import control_values, evaluate_constant, time_grid
-from .translate import ModelIR, _loose_key, clean_key
 
 __all__ = ["CompiledModel"]
 

@@ -21,7 +21,7 @@ from typing import Any, Iterator
 
 from .errors import ModelParseError
 
-__all__ = ["safe_literal", "safe_pysd_parsing", "parse_abstract_model"]
+__all__ = ["safe_literal", "safe_pysd_parsing", "parse_abstract_model", "describe_parse_failure"]
 
 _LOCK = threading.RLock()
 _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
@@ -147,11 +147,14 @@ def parse_abstract_model(path: str | Path, encoding: str | None = None):
             inner = inner.__cause__ or inner.__context__
         if isinstance(inner, ModelParseError):
             raise ModelParseError(inner.message, path) from None
-        raise ModelParseError(_parse_failure(exc), path) from exc
+        raise ModelParseError(describe_parse_failure(exc), path) from exc
 
 
-def _parse_failure(exc: BaseException) -> str:
+def describe_parse_failure(exc: BaseException) -> str:
     """What PySD's translator could not parse, naming the variable when the failure is in one.
+
+    Used for both engines: the fast one parses with PySD's translator, and the PySD engine
+    (:mod:`gzsim.engines`) runs it inside ``pysd.read_vensim``.
 
     Parsimonious reports a position within the text it was given, which for an equation is
     the equation alone ("line 1, column 21"), so the variable is found from the element

@@ -31,10 +31,10 @@ import pandas as pd
 
 from ..errors import UsageError
 from ..sampling import MAX_DRAWS, check_sample_count
-from ..provenance import targets_hash
+from ..provenance import record, targets_hash
 from ..targets import Targets
 from ..timepaths import values_at
-from .common import check_count, check_seed, provenance, resolve_targets, select_targets, target_values
+from .common import check_count, check_seed, resolve_targets, select_targets, target_values
 from .distributed import Execution
 from .plan_period import Measure, measure_of, period_for, plan_period_values
 from .runner import BatchRunner
@@ -181,7 +181,7 @@ def attribute(model: Any, scenario: Any, *, baseline: Any, target_ids: Sequence[
                          "share_of_gap": share(vals["target"]), "end_value_wedge": vals[Measure.LEVEL],
                          "cumulative_wedge": vals[Measure.CUMULATIVE], "cagr_wedge": vals[Measure.CAGR]})
     table = pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
-    table.attrs = provenance(model, [baseline, scenario], analysis="attribute", seed=seed, samples=samples,
+    table.attrs = record(model, [baseline, scenario], analysis="attribute", seed=seed, samples=samples,
                              targets=[t.id for t in chosen], targets_sha256=targets_hash(chosen),
                              levers=levers, shapley=bool(shapley), runs=int(n_sub * nd),
                              not_attributed_drawn=sorted(i for i in changed_levers(baseline, scenario)

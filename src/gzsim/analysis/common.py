@@ -1,4 +1,4 @@
-"""Shared helpers of the analyses: choosing targets, checking options, provenance."""
+"""Shared helpers of the analyses: choosing targets, checking options."""
 
 from __future__ import annotations
 
@@ -6,18 +6,17 @@ import math
 import os
 import secrets
 from dataclasses import replace
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
 from .._toml import suggest
 from ..errors import UsageError
-from ..provenance import record
 from ..targets import Target, Targets, load_targets
 from .plan_period import measure_of, measure_values, period_for
 
 __all__ = ["resolve_targets", "select_targets", "check_count", "check_probability", "check_seed",
-           "fresh_seed", "met", "target_values", "provenance"]
+           "fresh_seed", "met", "target_values"]
 
 """Lever ids that are scenario inputs (economy, national policy), not municipal levers."""
 
@@ -135,14 +134,3 @@ def met(target: Target, measured: np.ndarray) -> np.ndarray:
         if target.direction == "at_most":
             return measured <= target.threshold
         return measured >= target.threshold
-
-
-def provenance(model: Any, scenarios: Iterable[Any], *, seed: int | None, samples: int,
-               **details: Any) -> dict[str, Any]:
-    """``DataFrame.attrs`` of an analysis result: :func:`gzsim.provenance.record`.
-
-    One record for every output, so an analysis table carries the same fields as
-    :meth:`gzsim.Model.run` results (version, model and catalogue sha256,
-    calibration, scenario hashes, seed, samples) plus its options in *details*.
-    """
-    return record(model, scenarios, seed=seed, samples=samples, **details)

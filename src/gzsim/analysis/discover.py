@@ -19,9 +19,9 @@ import pandas as pd
 
 from .._toml import suggest
 from ..errors import UsageError
-from ..provenance import targets_hash
+from ..provenance import record, targets_hash
 from ..targets import Targets
-from .common import check_count, check_probability, check_seed, met, provenance, resolve_targets, \
+from .common import check_count, check_probability, check_seed, met, resolve_targets, \
     select_targets, target_values
 from .distributed import Execution
 from .prim import prim
@@ -113,7 +113,7 @@ def discover(model: Any, scenario: Any, *, samples: int = 5000, seed: int,
                          "upper": r.upper, "data_min": r.data_min, "data_max": r.data_max,
                          "restricted": r.restricted})
     table = pd.DataFrame(rows, columns=DISCOVER_COLUMNS)
-    table.attrs = provenance(model, [scenario], analysis="discover", seed=seed, samples=samples,
+    table.attrs = record(model, [scenario], analysis="discover", seed=seed, samples=samples,
                              targets=[t.id for t in chosen], targets_sha256=targets_hash(chosen), levers=ids,
                              alpha=alpha, min_mass=min_mass,
                              min_coverage=min_coverage, base_density=result.base_density,

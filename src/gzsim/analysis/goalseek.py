@@ -53,10 +53,10 @@ import pandas as pd
 from .._toml import suggest
 from ..errors import UsageError
 from ..sampling import MAX_DRAWS, check_sample_count
-from ..provenance import targets_hash
+from ..provenance import record, targets_hash
 from ..targets import Targets
 from ..timepaths import values_at
-from .common import (check_count, check_probability, check_seed, met, provenance,
+from .common import (check_count, check_probability, check_seed, met,
                      resolve_targets, select_targets, target_values)
 from .distributed import Execution
 from .plan_period import Measure, PlanPeriod, plan_period_values, period_for
@@ -396,7 +396,7 @@ def goalseek(model: Any, scenario: Any, *, probability: float, target_ids: Seque
     else:
         message = (f"not reachable within the lever ranges: best joint probability found {p:.3f} "
                    f"< {required:g}; binding levers: {binding}")
-    attrs = provenance(model, [scenario], analysis="goalseek", seed=seed, samples=draws, draws=draws,
+    attrs = record(model, [scenario], analysis="goalseek", seed=seed, samples=draws, draws=draws,
                        required=required, targets=[t.id for t in chosen], targets_sha256=targets_hash(chosen),
                        decision_levers=ids, distance_price=distance_price, allow_cuts=bool(allow_cuts),
                        evaluations=problem.evaluations, period=period.label,

@@ -24,10 +24,10 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from ..provenance import targets_hash
+from ..provenance import record, targets_hash
 from ..scenario import require_distinct_names
 from ..targets import Targets
-from .common import (check_count, check_seed, met, provenance, resolve_targets, select_targets,
+from .common import (check_count, check_seed, met, resolve_targets, select_targets,
                      target_values)
 from .distributed import Execution
 from .plan_period import Measure, measure_of, period_for, plan_period_values
@@ -164,7 +164,7 @@ def reach(model: Any, scenarios: Sequence[Any], *, samples: int = 1000, seed: in
     for sc, tg in resolved:
         rows.extend(_scenario_rows(runner, sc, tg, samples=samples, seed=seed, year=year))
     table = pd.DataFrame(rows, columns=REACH_COLUMNS)
-    table.attrs = provenance(model, scenarios, analysis="reach", seed=seed, samples=samples,
+    table.attrs = record(model, scenarios, analysis="reach", seed=seed, samples=samples,
                              year=year, targets={sc.name: tg.name for sc, tg in resolved},
                              targets_sha256={sc.name: targets_hash(select_targets(tg, year=year, years=model.years))
                                              for sc, tg in resolved})

@@ -33,9 +33,9 @@ import pandas as pd
 from .._toml import suggest
 from ..errors import UsageError
 from ..sampling import MAX_DRAWS, check_sample_count
-from ..provenance import targets_hash
+from ..provenance import record, targets_hash
 from ..targets import Targets
-from .common import check_count, check_probability, check_seed, met, provenance, resolve_targets, \
+from .common import check_count, check_probability, check_seed, met, resolve_targets, \
     select_targets, target_values
 from .distributed import Execution
 from .gsa import morris_analyze, morris_design, sobol_analyze, sobol_design
@@ -218,7 +218,7 @@ def sensitivity(model: Any, scenario: Any, *, method: Method | str = Method.SOBO
                              "low": float(low[k, j]) if ok else np.nan,
                              "high": float(high[k, j]) if ok else np.nan})
     table = pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
-    table.attrs = provenance(model, [scenario], analysis="sensitivity", method=method.value, seed=seed,
+    table.attrs = record(model, [scenario], analysis="sensitivity", method=method.value, seed=seed,
                              samples=samples, runs=int(len(unit)), inputs=d, input_ids=[s.id for s in specs],
                              targets=[t.id for t in chosen],
                              targets_sha256=targets_hash(chosen), confidence=confidence,

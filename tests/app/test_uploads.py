@@ -6,7 +6,6 @@ bad one is shown as an error and changes nothing.
 """
 from __future__ import annotations
 
-import math
 import shutil
 import tomllib
 from pathlib import Path
@@ -28,6 +27,8 @@ from gzsim.ui.upload import (
     resolve_upload,
     safe_name,
 )
+
+from ..reliability.fuzzing import toml_document
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -155,26 +156,8 @@ _document = st.fixed_dictionaries({}, optional={
 })
 
 
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return "nan" if math.isnan(value) else ("inf" if value == float("inf") else
-                                            "-inf" if value == float("-inf") else repr(value))
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return '"' + "".join(c if c.isprintable() and c not in '"\\' else f"\\U{ord(c):08x}" for c in value) + '"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return "{ " + ", ".join(f"{_toml_value(str(k))} = {_toml_value(v)}" for k, v in value.items()) + " }"
-
-
 def _toml(document: dict) -> bytes:
-    lines = [f"{k} = {_toml_value(v)}" for k, v in document.items() if not isinstance(v, dict)]
-    for key, table in ((k, v) for k, v in document.items() if isinstance(v, dict)):
-        lines += [f"[{key}]"] + [f"{_toml_value(k)} = {_toml_value(v)}" for k, v in table.items()]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return toml_document(document).encode("utf-8")
 
 
 BUNDLED = (ROOT / "scenarios", ROOT / "scenarios" / "targets")

@@ -1,5 +1,6 @@
-"""Fuzzing the readers: whatever the input, a checked result or gzsim's own error naming the file.
+"""Support for the fuzz tests of the readers (``test_fuzz_*.py``): settings, TOML text, strategies, checks.
 
+Whatever the input, a reader gives a checked result or gzsim's own error naming the file.
 Hypothesis generates scenario files (TOML built from random structures: known, mutated and
 random lever ids; values of every TOML type including NaN, infinities, huge and negative
 numbers; step, ramp and series paths with random shapes and years; ``extends`` chains among
@@ -13,6 +14,11 @@ time path changing within the simulated period, draws within range, the hash sta
 reload), or it raises a :class:`gzsim.errors.GzsimError` whose every problem names a file the
 test wrote - never any other exception.  Example counts are fixed and derandomized, so CI runs
 the same :data:`EXAMPLES_PER_RUN` examples every time.
+
+This module holds no tests.  The properties are in ``test_fuzz_scenarios.py`` (scenario files),
+``test_fuzz_lever_values.py`` (``with_levers`` and the app's query) and
+``test_fuzz_targets_and_data.py`` (targets files and observation CSVs); what only one of them
+uses is kept there.  ``tests/app/test_uploads.py`` reuses :func:`toml_document`.
 """
 
 from __future__ import annotations
@@ -21,22 +27,16 @@ import datetime as dt
 import json
 import math
 import re
-import tempfile
 from pathlib import Path
 
 import numpy as np
-import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 
-import gzsim
-from gzsim.calibration.observations import REQUIRED_COLUMNS, read_checked
 from gzsim.catalogue import load_catalogue
 from gzsim.errors import GzsimError, display_path
-from gzsim.scenario import ResolvedScenario, load_scenario, with_levers
-from gzsim.targets import DIRECTIONS, load_targets
+from gzsim.scenario import ResolvedScenario, load_scenario
 from gzsim.timepaths import values_at
-from gzsim.ui.query import parse_query
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOGUE = load_catalogue(REPO / "model" / "levers.toml")
@@ -55,18 +55,17 @@ def fuzz(name: str):
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-@pytest.fixture(scope="module")
-def model():
-    """The bundled model without a calibration: its times bound the time paths."""
-    return gzsim.load_model(calibration=None)
-
-
 # ------------------------------------------------------------------ TOML text from structures
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 
 
+def toml_string(text: str) -> str:
+    """A basic string: JSON's escapes are TOML's, but TOML also refuses a raw DEL (U+007F)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 def toml_key(key: str) -> str:
-    return key if _BARE.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+    return key if _BARE.fullmatch(key) else toml_string(key)
 
 
 def toml_value(value) -> str:
@@ -78,7 +77,7 @@ def toml_value(value) -> str:
         return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf") if math.isinf(value) \
             else repr(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # JSON string escapes are TOML's
+        return toml_string(value)
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, list):
@@ -87,7 +86,10 @@ def toml_value(value) -> str:
 
 
 def toml_document(data: dict) -> str:
-    """Scalars and arrays first, then each table as a ``[section]`` (nested tables inline)."""
+    """Scalars and arrays first, then each table as a ``[section]`` (nested tables inline).
+
+    Valid TOML for any structure of TOML values with string keys (any text without surrogates).
+    """
     lines = [f"{toml_key(k)} = {toml_value(v)}" for k, v in data.items() if not isinstance(v, dict)]
     for key, table in ((k, v) for k, v in data.items() if isinstance(v, dict)):
         lines += ["", f"[{toml_key(key)}]"] + [f"{toml_key(k)} = {toml_value(v)}" for k, v in table.items()]
@@ -299,206 +301,3 @@ def load_or_error(path: Path, folder: Path, *, catalogue=CATALOGUE, model=None) 
     again = load_scenario(path, catalogue=model if model is not None else catalogue)
     assert again.hash == sc.hash and dict(again.levers) == dict(sc.levers)
     return sc
-
-
-# ------------------------------------------------------------------ scenario files
-@fuzz("scenario")
-@given(data=scenario_data(), with_model=st.booleans())
-def test_scenario_files_are_loaded_or_refused_with_a_named_file(model, data, with_model):
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        _write_folder(folder, {"s.toml": toml_document(data)})
-        load_or_error(folder / "s.toml", folder, model=model if with_model else None)
-
-
-@fuzz("chain")
-@given(data=st.lists(scenario_data(parents=("f0", "f1", "f2", "nothere")), min_size=1, max_size=3))
-def test_extends_chains_and_cycles_are_followed_or_refused(model, data):
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        _write_folder(folder, {f"f{i}.toml": toml_document(d) for i, d in enumerate(data)})
-        sc = load_or_error(folder / "f0.toml", folder, model=model)
-        if sc is not None:
-            assert len(sc.chain) == len(set(sc.chain)) <= len(data)  # no file twice: cycles refused
-
-
-_ENCODINGS = ["utf-16", "utf-16-le", "gbk", "latin-1", "cp1252", "utf-8-sig", "utf-32"]
-
-
-@fuzz("damaged")
-@given(data=scenario_data(), encoding=st.sampled_from(_ENCODINGS), cut=st.floats(0, 1), damage=st.booleans())
-def test_re_encoded_or_truncated_files_are_refused_cleanly(data, encoding, cut, damage):
-    text = toml_document(data)
-    raw = text.encode(encoding, errors="replace") if damage else text.encode("utf-8")[: int(len(text) * cut)]
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        _write_folder(folder, {"s.toml": raw})
-        load_or_error(folder / "s.toml", folder)
-
-
-@fuzz("bytes")
-@given(raw=st.one_of(st.binary(max_size=300), st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass"))))
-def test_random_bytes_are_refused_cleanly(raw):
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        _write_folder(folder, {"s.toml": raw})
-        load_or_error(folder / "s.toml", folder)
-
-
-# ------------------------------------------------------------------ lever values from code and links
-@pytest.fixture(scope="module")
-def plan(model):
-    return load_scenario(REPO / "scenarios" / "plan.toml", catalogue=model)
-
-
-@st.composite
-def lever_overrides(draw):
-    """Overrides as the app or a script passes them: valid ones, then 0-2 faults."""
-    out = draw(valid_levers())
-    for _ in range(draw(st.integers(0, 2))):
-        lever = draw(st.sampled_from(LEVERS))
-        if draw(st.booleans()):
-            out[lever.id] = draw(bad_lever_value(lever))
-        else:
-            out[draw(mutated())] = lever.default
-    return out
-
-
-@fuzz("with_levers")
-@given(overrides=lever_overrides(), with_model=st.booleans())
-def test_with_levers_accepts_checked_values_or_refuses_them(model, plan, overrides, with_model):
-    try:
-        sc = with_levers(plan, overrides, catalogue=model if with_model else CATALOGUE)
-    except GzsimError as exc:
-        assert exc.problems and all(p.path == plan.path for p in exc.problems), exc
-        event(f"refused: {type(exc).__name__}")
-        return
-    event("accepted")
-    assert_valid(sc, model if with_model else None)
-    for key in overrides:  # every override was a known lever, and it is what the scenario now holds
-        assert key in IDS and key in sc.set_levers
-    unchanged = [i for i in IDS if i not in overrides]
-    assert all(sc.levers[i] == plan.levers[i] for i in unchanged)
-    assert sc.hash == with_levers(plan, overrides, catalogue=CATALOGUE).hash
-
-
-_decimal = st.one_of(st.floats(-1e6, 1e6).map(repr), st.integers(-10**6, 10**6).map(str),
-                     st.sampled_from(["nan", "inf", "-inf", "1e999", "1_000", "٣", " 0.1", "0x10", ""]))
-
-
-@fuzz("query")
-@given(pairs=st.lists(st.tuples(st.one_of(mutated(), st.sampled_from(["scenario", "lang"])),
-                                st.one_of(_decimal, st.sampled_from(LEVERS).flatmap(_value).map(repr))),
-                      max_size=8))
-def test_query_keeps_exactly_the_in_range_numbers_of_known_levers(pairs):
-    params = dict(pairs)
-    chosen, problems = parse_query(params, CATALOGUE, scenarios=["baseline", "plan"])
-    for key, raw in params.items():
-        if key in IDS:
-            lever = CATALOGUE.lever(key)
-            try:
-                number = float(raw.strip())
-            except ValueError:
-                number = math.nan
-            plain = re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", raw.strip(), re.ASCII)
-            if plain and math.isfinite(number) and lever.min <= number <= lever.max:
-                assert chosen["levers"][key] == number  # a valid value is never dropped
-            else:
-                assert key not in chosen["levers"]
-    assert set(chosen["levers"]) <= set(IDS)
-    assert len(problems) <= len(params)
-
-
-# ------------------------------------------------------------------ targets and observations
-@st.composite
-def target_tables(draw):
-    """Valid [[target]] tables (one per indicator), then 0-2 faults."""
-    tables = []
-    for tid in draw(st.lists(st.sampled_from(INDICATORS), min_size=1, max_size=3, unique=True)):
-        year = draw(st.integers(2016, 2030))
-        table = {"id": tid, "year": year, "threshold": draw(st.floats(-1e3, 1e3)),
-                 "direction": draw(st.sampled_from(DIRECTIONS))}
-        measure = draw(st.sampled_from(["level", "level", "cumulative", "cagr"]))
-        if measure != "level" or draw(st.booleans()):
-            table["base_year"] = year - draw(st.integers(1, 5))
-        if measure != "level":
-            table["measure"] = measure
-        if draw(st.booleans()):
-            table["headline"] = draw(st.booleans())
-        tables.append(table)
-    for _ in range(draw(st.integers(0, 2))):
-        table = tables[draw(st.integers(0, len(tables) - 1))]
-        key = draw(st.sampled_from(["id", "year", "threshold", "direction", "base_year", "headline", "measure"]))
-        fault = draw(st.integers(0, 4))
-        if fault == 0:
-            table[key] = draw(st.one_of(_junk, _special, st.sampled_from(BAD_YEARS)))
-        elif fault == 1:
-            table.pop(key, None)
-        elif fault == 2:
-            table[draw(st.one_of(mutated(["label_en", "headline", "measure", "threshold"]), _text))] = 1
-        elif fault == 3:
-            table.update(id=draw(mutated(INDICATORS)), direction="atleast", measure="total")
-        else:
-            tables.append(dict(table))  # the same target twice
-    return tables
-
-
-@fuzz("targets")
-@given(tables=st.one_of(target_tables(), st.just([])), name=st.one_of(st.none(), _text, _junk))
-def test_targets_files_are_loaded_or_refused_with_a_named_file(tables, name):
-    head = "" if name is None else f"name = {toml_value(name)}\n"
-    text = head + "".join("\n[[target]]\n" + "".join(f"{toml_key(k)} = {toml_value(v)}\n" for k, v in t.items())
-                          for t in tables)
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        (folder / "targets.toml").write_text(text, encoding="utf-8")
-        try:
-            targets = load_targets(folder / "targets.toml", catalogue=CATALOGUE)
-        except GzsimError as exc:
-            assert_names_a_file(exc, folder)
-            event(f"refused: {type(exc).__name__}")
-            return
-    event("accepted")
-    assert len(targets) >= 1
-    for t in targets:
-        assert t.id in INDICATORS and isinstance(t.year, int) and math.isfinite(t.threshold)
-        assert t.direction in DIRECTIONS and (t.base_year is None or t.base_year < t.year)
-    assert len({(t.id, t.year, t.measure) for t in targets}) == len(targets)
-
-
-_cell = st.one_of(st.from_regex(r"[A-Za-z_]{1,10}", fullmatch=True), _text)
-_csv_value = st.one_of(st.floats(-1e6, 1e6).map(repr), st.integers(0, 10**6).map(str),
-                       st.sampled_from(["", "n/a", "1,107", "nan", "inf", "0.56 %", "1e999"]))
-_row = st.tuples(st.sampled_from(["Ganzhou", "Jiangxi"]), st.sampled_from(INDICATORS[:4]),
-                 st.sampled_from(["2015", "2020", "2020-09", "2016-2020"]), _csv_value, _cell,
-                 st.sampled_from(["level", "flow", "as_of"]), _cell, _cell)
-
-
-@fuzz("observations")
-@given(rows=st.lists(_row, max_size=6), header=st.sampled_from(["full", "no_note", "missing", "shuffled"]),
-       junk=st.one_of(st.none(), st.binary(max_size=80)))
-def test_observation_files_are_read_or_refused_with_a_named_file(rows, header, junk):
-    columns = {"full": [*REQUIRED_COLUMNS, "note"], "no_note": list(REQUIRED_COLUMNS),
-               "missing": [c for c in REQUIRED_COLUMNS if c != "kind"] + ["note"],
-               "shuffled": [*reversed(REQUIRED_COLUMNS), "note"]}[header]
-
-    def csv_line(cells) -> str:
-        return ",".join('"' + str(c).replace('"', '""') + '"' for c in cells)
-
-    lines = [csv_line(columns)] + [csv_line(dict(zip([*REQUIRED_COLUMNS, "note"], r)).get(c, "") for c in columns)
-                                   for r in rows]
-    raw = ("\n".join(lines) + "\n").encode("utf-8") if junk is None else junk
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        (folder / "obs.csv").write_bytes(raw)
-        try:
-            table = read_checked(folder / "obs.csv")
-        except GzsimError as exc:
-            assert_names_a_file(exc, folder)
-            event(f"refused: {type(exc).__name__}")
-            return
-    event("accepted")
-    values = table["value"].astype(float)
-    assert np.all(np.isfinite(values)) and len(table) >= 1
-    key = ["region", "indicator", "period", "kind"]
-    assert (table.assign(v=values).groupby(key)["v"].nunique() <= 1).all()

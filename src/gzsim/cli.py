@@ -19,6 +19,7 @@ import numpy as np
 
 from . import __version__
 from .errors import GzsimError, Problem
+from .process import Terminated, checked_stdout, signals_as_exceptions
 from .provenance import invocation
 
 __all__ = ["main", "build_parser"]
@@ -126,13 +127,18 @@ def _load_scenarios(model, args) -> list:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .output import check_output_path, write_results
+    from .output import check_output_path, check_rows, write_results
     from .sampling import check_sample_count
 
     check_sample_count(args.samples, name="--samples")  # before loading anything
     if args.out is not None:
         check_output_path(args.out)  # fail before a long run, not after
     model = model_from_args(args)
+    # Limits of the whole command, from the counts alone: before loading or running anything.
+    model.check_run_size(len(args.scenarios), args.samples, name="--samples")
+    if args.out is not None:
+        check_rows(args.out, len(args.scenarios) * (args.samples + 1) * len(model.years)
+                   * len(model.catalogue.indicators))
     scenarios = _load_scenarios(model, args)
     result = model.run_many(scenarios, samples=args.samples, seed=args.seed)
     if args.samples and args.seed is None:
@@ -203,7 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code) if isinstance(exc.code, int) else 2
     try:
         # Every provenance record made meanwhile gets the command line that reproduces it.
-        with invocation(list(argv) if argv is not None else sys.argv[1:]):
+        with signals_as_exceptions(), checked_stdout(), \
+                invocation(list(argv) if argv is not None else sys.argv[1:]):
             return args.func(args)
     except GzsimError as exc:
         _report(exc.problems)
@@ -219,6 +226,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gzsim: interrupted; no output written", file=sys.stderr)
         return 130
+    except Terminated as exc:
+        # The temporary files and folders are gone (the same finally blocks as for Ctrl-C).
+        print(f"gzsim: terminated by signal {exc.signum}; no output written", file=sys.stderr)
+        return 128 + exc.signum
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -97,11 +97,11 @@ def workbook_bytes(simulations: Sequence[Any], catalogue: Any, lang: str, scoreb
     The ``results`` sheet is :func:`gzsim.brief.results_table`, the same as the briefing pack's.
     """
     from ..brief.excel import results_table
-    from ..output import provenance_sheet, text_not_formulas
+    from ..output import excel_writer, provenance_sheet, text_not_formulas
 
     prov = provenance_sheet(provenance)
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+    with excel_writer(buffer) as writer:
         results_table(list(simulations), catalogue, lang).to_excel(writer, sheet_name="results", index=False)
         scoreboard.to_excel(writer, sheet_name="scoreboard", index=False)
         prov.to_excel(writer, sheet_name="provenance", index=False)

@@ -96,6 +96,9 @@ BAD = [
     ("syntax.toml", b'extends = "baseline\n', "invalid TOML"),
     ("python.toml", b"import os\nos.system('touch pwned')\n", "invalid TOML"),
     ("deep.toml", b"a = " + b"[" * 20_000, "nested too deeply"),
+    # Python's TOML reader is quadratic in a key's parts (30-40 s, 4.5 GB for this one): refused first.
+    ("dotted.toml", b"x." * 32765 + b"y=1", "a key or table name at line 1 has more than 16 dotted parts"),
+    ("header.toml", b"[" + b"a." * 20 + b"b]\n", "has more than 16 dotted parts"),
     ("parent.toml", b'extends = "../../etc/passwd"\n', "may only extend a bundled scenario (baseline, plan,"),
     ("absolute.toml", b'extends = "/work/main/scenarios/plan.toml"\n', "paths are not followed"),
     ("folder.toml", b'extends = "targets/plan_2025"\n', "given by name without a folder"),
@@ -239,3 +242,27 @@ def test_an_upload_becomes_the_current_settings_and_a_bad_one_changes_nothing(mo
         np.testing.assert_array_equal(_board(at), before_board)
     edited = reach_table(model, at.session_state["uploaded_scenario"], (("st_budget_growth", 0.2),))
     np.testing.assert_allclose(before_board, edited["probability"].to_numpy())
+
+
+def test_the_dotted_key_upload_is_refused_fast_in_bounded_memory(tmp_path):
+    # In a child process capped at 1 GiB of address space: the unguarded parser needed 4.5 GB.
+    code = (
+        "import resource, time\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "import gzsim\n"
+        "from gzsim.errors import ScenarioError\n"
+        "from gzsim.ui.upload import check_upload\n"
+        "model = gzsim.load_model(calibration=None)\n"
+        "start = time.perf_counter()\n"
+        "try:\n"
+        "    check_upload('dotted.toml', b'x.' * 32765 + b'y=1', model.catalogue)\n"
+        "except ScenarioError as error:\n"
+        "    print(round(time.perf_counter() - start, 3), str(error))\n"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seconds, message = done.stdout.split(" ", 1)
+    assert float(seconds) < 1.0 and "more than 16 dotted parts" in message

@@ -27,6 +27,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+from .._toml import TomlLimitError
+from .._toml import loads as toml_loads
 from .._toml import suggest
 from ..errors import Problem, ScenarioError, TargetsError, display_path
 from ..paths import scenarios_dir
@@ -128,7 +130,9 @@ def _parse(name: str, data: bytes) -> tuple[str, dict[str, Any]]:
         raise _error(name, f"is not UTF-8 text (byte {exc.start}); upload the scenario .toml file "
                            f"itself, saved as UTF-8") from None
     try:
-        table = tomllib.loads(text)
+        table = toml_loads(text)  # gzsim's TOML limits (key depth) first, as for files
+    except TomlLimitError as exc:
+        raise _error(name, f"cannot be read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise _error(name, f"invalid TOML: {exc}; fix the syntax there") from None
     except RecursionError:  # tomllib recurses once per nesting level

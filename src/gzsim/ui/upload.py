@@ -46,6 +46,8 @@ MAX_NAME_LENGTH = 100
 #: :func:`_allowed_parents`), so an upload cannot extend itself through it.
 _INSIDE_NAME = "_uploaded.toml"
 _TARGETS = "targets"
+#: Appended to an upload's scenario name.
+UPLOADED = "(uploaded)"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,16 @@ class UploadedScenario:
     def stem(self) -> str:
         """The file name without ``.toml`` (the scenario's name unless the file sets ``name``)."""
         return self.name[: -len(".toml")] if self.name.lower().endswith(".toml") else self.name
+
+    def scenario_name(self, name: Any = None) -> str:
+        """The name its scenario gets: the file's ``name`` (else the file stem) + ``" (uploaded)"``.
+
+        Always marked, so an upload called ``baseline.toml`` (or with ``name = "baseline"``) is never
+        taken for the bundled scenario in legends, tables and provenance records, which are keyed
+        by scenario name.
+        """
+        base = safe_name(name) if isinstance(name, str) and safe_name(name) else self.stem
+        return f"{base[: MAX_NAME_LENGTH - len(UPLOADED) - 1]} {UPLOADED}"
 
     @property
     def sha256(self) -> str:
@@ -175,7 +187,7 @@ def check_upload(name: str, data: bytes, catalogue: Any, *,
     >>> upload, scenario = check_upload("mine.toml", b'extends = "plan"\\n[levers]\\ntalent_subsidy = 2.0\\n',
     ...                                 model.catalogue)
     >>> scenario.name, scenario.levers["talent_subsidy"]
-    ('mine', 2.0)
+    ('mine (uploaded)', 2.0)
     >>> check_upload("mine.toml", b'extends = "../../etc/base"\\n', model.catalogue)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -249,7 +261,7 @@ def resolve_upload(upload: UploadedScenario, catalogue: Any, *,
         targets = replace(targets, path=outside(targets.path))
     return replace(
         scenario,
-        name=safe_name(table["name"]) if isinstance(table.get("name"), str) else upload.stem,
+        name=upload.scenario_name(table.get("name")),
         path=Path(upload.name),
         chain=tuple(outside(p) for p in scenario.chain),
         targets=targets,

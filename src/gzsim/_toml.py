@@ -8,6 +8,7 @@ reported at once.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import difflib
 import math
 import re
@@ -134,7 +135,11 @@ def read_toml(path: Path, error_cls: type[GzsimError], what: str) -> dict[str, A
     except IsADirectoryError:
         raise error_cls(f"is a folder, not a {what} file", path=path) from None
     except OSError as exc:
-        raise error_cls(f"cannot read {what} file: {exc.strerror}", path=path) from None
+        if exc.errno == errno.ELOOP:
+            raise error_cls(f"cannot read {what} file: it is a symbolic link that loops; point the link at "
+                            f"the {what} file itself", path=path) from None
+        raise error_cls(f"cannot read {what} file: {exc.strerror}; check the file and its permissions",
+                        path=path) from None
     try:
         # utf-8-sig: editors on Windows (Notepad) start UTF-8 files with a byte-order mark.
         text = raw.decode("utf-8-sig")

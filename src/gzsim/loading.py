@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ._fs import resolved
 from .catalogue import load_catalogue
 from .engines import make_engine
 from .errors import CatalogueError
@@ -71,7 +72,7 @@ def load_model(path: str | os.PathLike[str] | None = None, *, engine: str = "fas
     cat_path = catalogue_path(path)
     catalogue = load_catalogue(cat_path)
     if path is not None and Path(path).suffix.lower() == ".mdl" and \
-            catalogue.model_file != Path(path).resolve():
+            catalogue.model_file != resolved(path):
         raise CatalogueError(f"levers.toml describes {catalogue.model_file.name}, not {Path(path).name}",
                              path=cat_path)
     cal = None

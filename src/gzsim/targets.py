@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._toml import Checker, read_toml, suggest
+from ._fs import resolved
 from .catalogue import Bilingual
 from .errors import Problem, TargetsError
 
@@ -138,7 +139,7 @@ def load_targets(path: str | os.PathLike[str], *, catalogue: "Catalogue | None" 
                                 base_year, base_value, headline, **texts, measure=measure))
     if not items and not check.problems:
         check.add("the targets file has no [[target]] entries")
-    result = Targets(name=name, path=path.resolve(), targets=tuple(items), **titles)
+    result = Targets(name=name, path=resolved(path), targets=tuple(items), **titles)
     if catalogue is not None and not check.problems:
         check.problems.extend(check_targets(result, catalogue))
     if check.problems:

@@ -24,6 +24,16 @@ CASES = [
          {"bad.toml": "[" + "levers." * 40 + "x]\ny = 1\n"}),
     Case("toml_file_too_large", R, ("bad.toml", "the file is larger than 1,024 KiB", "give the file itself"),
          {"bad.toml": "# " + "x" * (1024 * 1024) + "\n[levers]\n"}),
+    # Symbolic links that loop (issue 14): named, never a RuntimeError traceback.
+    Case("extends_symlink_loop", R, ("bad.toml", "extends 'loop', but loop.toml is a symbolic link that leads "
+                                     "to no file", "give the name of a scenario"),
+         {"bad.toml": 'extends = "loop"\n'}, links={"loop.toml": "loop.toml"}),
+    Case("scenario_symlink_loop", ("validate", "loop.toml"),
+         ("scenario file 'loop.toml' is a symbolic link that leads to no file",), links={"loop.toml": "loop.toml"}),
+    Case("extends_chain_too_long", R, ("bad.toml", "the 'extends' chain is longer than 32 files",
+                                       "let it extend the scenario it differs from"),
+         {"bad.toml": 'extends = "s0"\n', **{f"s{i}.toml": f'extends = "s{i + 1}"\n' for i in range(40)},
+          "s40.toml": "[levers]\n"}),
     Case("unknown_lever", R, ("bad.toml", "lever 'rd_post_subsidi' is unknown",
                               "did you mean 'rd_post_subsidy'"), levers("rd_post_subsidi = 0.01")),
     Case("unknown_top_level_key", ("validate", "bad.toml"), ("bad.toml", "unknown key 'lever'",

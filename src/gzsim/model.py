@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .catalogue import Catalogue, vensim_key
+from .control import check_controls
 from .engines import Engine, Param, time_grid
 from .errors import CatalogueError, EngineError, UsageError
 from .sampling import MAX_DRAWS, check_run_size, check_sample_count, draw_parameters
@@ -63,6 +64,9 @@ class Model:
         self.calibration = calibration
         # Catalogue name -> the model's own spelling, which is what the engine takes.
         self._spelled = catalogue.check_names(engine.variable_names, model_label=catalogue.model_file.name)
+        # From the control values alone, before the grid and the years are built as arrays.
+        check_controls(engine.initial_time, engine.final_time, engine.time_step,
+                       getattr(engine, "saveper", None), catalogue.model_file)
         if catalogue.policy_start > engine.final_time:
             raise CatalogueError(f"[model]: policy_start {catalogue.policy_start} is after the model's "
                                  f"FINAL TIME {engine.final_time:g}, so no lever would act",

@@ -77,6 +77,23 @@ CASES = [
     Case("model_file_missing", ("run", MINI_BASELINE, "--model", "m/levers.toml"),
          ("m/levers.toml", "model file 'gone.mdl' not found"),
          mini(catalogue=MINI_CATALOGUE.replace('file = "mini.mdl"', 'file = "gone.mdl"'))),
+    # The time grid's size from the control values, before any array (issue 14; FINAL TIME 1e8 and
+    # 3e8, which an unguarded run can allocate, are in test_run_limits.py under a memory cap).
+    *[Case(f"model_{name}", (command, MINI_BASELINE, "--model", "m/levers.toml"),
+           ("m/mini.mdl", "the model's time settings cannot be run", problem, "set INITIAL TIME, FINAL TIME"),
+           mini(mdl=MINI.replace(old, new)))
+      for name, command, old, new, problem in [
+          ("time_step_zero", "run", "TIME STEP  = 0.25", "TIME STEP  = 0", "TIME STEP is 0; it must be above 0"),
+          ("final_time_overflow", "validate", "FINAL TIME  = 2030", "FINAL TIME  = 1e400",
+           "FINAL TIME is inf, not a finite number"),
+          ("final_time_1e12", "run", "FINAL TIME  = 2030", "FINAL TIME  = 1e12", "above the limit of 10,000,000"),
+          ("final_before_initial", "run", "FINAL TIME  = 2030", "FINAL TIME  = 2000",
+           "FINAL TIME 2000 is not after INITIAL TIME 2015"),
+      ]],
+    Case("model_years_beyond_limit", ("validate", MINI_BASELINE, "--model", "m/levers.toml"),
+         ("m/mini.mdl", "INITIAL TIME 2015 to FINAL TIME 1e+06 is 9.98e+05 years, above the limit of 10,000"),
+         mini(mdl=MINI.replace("FINAL TIME  = 2030", "FINAL TIME  = 1e6").replace("TIME STEP  = 0.25",
+                                                                                   "TIME STEP  = 1000"))),
     Case("model_file_symlink_loop", ("run", MINI_BASELINE, "--model", "m/levers.toml"),
          ("m/levers.toml", "model file 'loop.mdl' not found", "is a symbolic link that leads to no file"),
          mini(catalogue=MINI_CATALOGUE.replace('file = "mini.mdl"', 'file = "loop.mdl"')),

@@ -22,7 +22,7 @@ from .errors import GzsimError, Problem
 from .process import Terminated, checked_stdout, signals_as_exceptions
 from .provenance import invocation
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "whole_number", "lever_id"]
 
 _FEATURE_COMMANDS: tuple[str, ...] = (
     "gzsim.calibration.commands",
@@ -41,6 +41,14 @@ def whole_number(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
     return value
+
+
+def lever_id(text: str) -> str:
+    """argparse type: a lever id (not empty: ``--levers ""`` is a mistake, not "no levers")."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty lever id; give lever ids such as st_budget_growth "
+                                         "(`gzsim levers` lists them), or leave --levers out for all")
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -297,7 +297,7 @@ def load_scenario(
     targets = None
     if targets_path is not None:
         try:
-            targets = load_targets(targets_path, catalogue=cat)
+            targets = load_targets(targets_path, catalogue=cat, period=period)
         except TargetsError as exc:
             raise ScenarioError(path=path, problems=exc.problems) from None
 

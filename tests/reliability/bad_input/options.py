@@ -41,6 +41,10 @@ CASES = [
     Case("unknown_lever_option_goalseek", ("goalseek", "baseline", "--probability", "0.8", "--seed", "1",
                                            "--levers", "talent_flat"),
          ("lever 'talent_flat' is unknown", "did you mean 'talent_flats'")),
+    *[Case(f"empty_lever_option_{command}", (command, "baseline", *extra, "--seed", "1", "--levers", ""),
+           ("--levers", "an empty lever id", "`gzsim levers` lists them"))
+      for command, extra in [("sensitivity", ("--samples", "8")), ("goalseek", ("--probability", "0.8")),
+                             ("discover", ("--samples", "20"))]],
     Case("unknown_engine", ("run", "baseline", "--engine", "fsat", "--out", "res.csv"),
          ("engine 'fsat' is unknown", "did you mean 'fast'", "available: fast, pysd")),
     Case("unknown_language", ("levers", "--lang", "fr"), ("--lang", "invalid choice: 'fr'")),

@@ -224,11 +224,17 @@ def _check_layer(
 
 
 def _period(catalogue: "Catalogue | Model | str | os.PathLike[str] | None") -> tuple[float, float] | None:
-    """INITIAL TIME and FINAL TIME when *catalogue* is a Model (a bare catalogue knows no times)."""
+    """The model times the levers act, when *catalogue* is a Model (a bare catalogue knows no times).
+
+    From the policy start to FINAL TIME: ``policy_start`` is the first calendar year levers act,
+    which is model time ``policy_start - 1`` (``Time = Y`` is the end of year Y), not before
+    INITIAL TIME.  A lever value before it is never used, so a path must change after it.
+    """
     engine = getattr(catalogue, "engine", None)
     if engine is None:
         return None
-    return float(engine.initial_time), float(engine.final_time)
+    start = max(float(engine.initial_time), float(catalogue.catalogue.policy_start - 1))
+    return start, float(engine.final_time)
 
 
 def _as_catalogue(catalogue: "Catalogue | Model | str | os.PathLike[str] | None") -> Catalogue:

@@ -108,8 +108,8 @@ JUNK = ["0.1", "", "赣州", True, False, [0.1, 0.2], [], {"value": 0.1}, {}, dt
         dt.datetime(2021, 1, 1, 12, 0), dt.time(7, 30)]
 #: Numbers at and beyond the edges of what a float holds.
 SPECIAL = [math.nan, math.inf, -math.inf, -0.0, 1e308, -1e308, 5e-324, 10**400, -(10**30), 2**63]
-#: Years no path should accept for the bundled model (simulated 2015-2030), or at all.
-BAD_YEARS = [10**400, -(10**20), 2**53 + 1, 0, 1900, 2014, 2031, 3000]
+#: Years no path should accept for the bundled model (levers act 2020-2030), or at all.
+BAD_YEARS = [10**400, -(10**20), 2**53 + 1, 0, 1900, 2014, 2016, 2031, 3000]
 _junk = st.sampled_from(JUNK)
 _special = st.sampled_from(SPECIAL)
 
@@ -130,16 +130,16 @@ def _value(lever):
 
 @st.composite
 def valid_path(draw, lever):
-    """A step, ramp or series within the lever's range that changes within 2015-2030."""
+    """A step, ramp or series within the lever's range that changes while the levers act (2020-2030)."""
     v = _value(lever)
     kind = draw(st.sampled_from(["step", "ramp", "series"]))
     if kind == "step":
-        return {"step": {"year": draw(st.integers(2016, 2030)), "before": draw(v), "after": draw(v)}}
+        return {"step": {"year": draw(st.integers(2021, 2030)), "before": draw(v), "after": draw(v)}}
     if kind == "ramp":
         start = draw(st.integers(2012, 2029))
-        return {"ramp": {"start_year": start, "end_year": start + draw(st.integers(1, 6)),
+        return {"ramp": {"start_year": start, "end_year": max(start + draw(st.integers(1, 6)), 2021),
                          "start": draw(v), "end": draw(v)}}
-    years = sorted({draw(st.integers(2015, 2030)), *draw(st.lists(st.integers(2008, 2040), max_size=3))})
+    years = sorted({draw(st.integers(2021, 2029)), *draw(st.lists(st.integers(2008, 2040), max_size=3))})
     return {"series": {str(y): draw(v) for y in years}}
 
 

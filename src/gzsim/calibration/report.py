@@ -131,8 +131,8 @@ def _parameter_section(result: Result) -> list[str]:
 def _mcmc_section(result: Result) -> list[str]:
     c = result.chain
     out = ["## Ensemble (MCMC)", "",
-           f"Affine-invariant ensemble sampler (stretch moves mixed with {DE_SHARE:.0%} "
-           f"differential-evolution moves) in logit coordinates of the bounds: {c.walkers} "
+           f"emcee's affine-invariant ensemble sampler ({DE_SHARE:.0%} differential-evolution "
+           f"moves, the rest stretch moves) in logit coordinates of the bounds: {c.walkers} "
            f"walkers x {c.steps} steps, first {c.burn} steps discarded, thinned every {c.thin} "
            f"steps: **{len(c.samples)} parameter sets** (`posterior.parquet`).", "",
            f"- acceptance fraction: mean {c.acceptance.mean():.3f} (walkers "

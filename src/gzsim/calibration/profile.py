@@ -145,8 +145,9 @@ def _refine(fun, bounds: np.ndarray, j: int, grid: np.ndarray, values: np.ndarra
 
 
 def profile_all(fun, bounds: np.ndarray, best: np.ndarray, names, points: int,
-                best_value: float, *, refine: int = 4, evals: int = 60) -> list[Profile]:
-    """Profiles of every free parameter.
+                best_value: float, *, refine: int = 4, evals: int = 60,
+                indices=None) -> list[Profile]:
+    """Profiles of the free parameters at *indices* (default every one).
 
     Parameters
     ----------
@@ -167,11 +168,15 @@ def profile_all(fun, bounds: np.ndarray, best: np.ndarray, names, points: int,
         Bisections per side placing each end of the 95 % interval.
     evals : int
         Evaluations per local re-optimisation.
+    indices : sequence of int, optional
+        Which parameters to profile (*names* gives every parameter's name).
     """
-    raw = [_one(fun, bounds, best, j, points, best_value, evals) for j in range(len(best))]
+    indices = list(range(len(best))) if indices is None else list(indices)
+    raw = [_one(fun, bounds, best, j, points, best_value, evals) for j in indices]
     floor = min([best_value, *[float(np.min(v)) for _, v, _ in raw]])
     out = []
-    for j, (name, (grid, values, sets)) in enumerate(zip(names, raw)):
+    for j, (grid, values, sets) in zip(indices, raw):
+        name = names[j]
         grid, values, sets = _refine(fun, bounds, j, grid, values, sets, floor, refine, evals)
         rel = values - floor
         i_min = int(np.argmin(rel))

@@ -86,6 +86,7 @@ class FreeSpec:
     bounds: tuple[float, float] | None
     why: str
     where: str
+    profile: bool = True      # False: estimated and sampled, but not profiled (see prepare)
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,7 @@ def _choice(check: Checker, table: dict[str, Any], key: str, where: str, choices
 
 def _free(check: Checker, table: dict[str, Any], where: str) -> FreeSpec | None:
     n0 = len(check.problems)
-    check.keys(table, where, required=("why",), optional=("name", "id", "prior", "bounds"))
+    check.keys(table, where, required=("why",), optional=("name", "id", "prior", "bounds", "profile"))
     name, pid = check.string(table, "name", where), check.string(table, "id", where)
     if (name is None) == (pid is None):
         check.add(f"{where}: give exactly one of 'name' (Vensim name) or 'id' (catalogue id)")
@@ -226,9 +227,12 @@ def _free(check: Checker, table: dict[str, Any], where: str) -> FreeSpec | None:
     if prior is not None and bounds is None and not all(map(_finite, prior.bounds)):
         check.add(f"{where}: a {prior.kind} prior without min and max needs bounds = [lower, upper]")
     why = check.string(table, "why", where)
+    profile = table.get("profile", True)
+    if not isinstance(profile, bool):
+        check.add(f"{where}: profile must be true or false, got {describe(profile)}")
     if len(check.problems) > n0:
         return None
-    return FreeSpec(name, pid, prior, bounds, why or "", where)
+    return FreeSpec(name, pid, prior, bounds, why or "", where, profile)
 
 
 def _finite(x: float) -> bool:

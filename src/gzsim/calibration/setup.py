@@ -42,6 +42,7 @@ class FreeParameter:
     prior_source: str       # "catalogue" or "settings"
     default: float          # value in the model file
     why: str
+    profile: bool = True    # profiled for identifiability (False: drawn with its prior by the MCMC)
 
     @property
     def prior_text(self) -> str:
@@ -134,7 +135,7 @@ def _free(settings: Settings, names: _Names, add) -> list[FreeParameter]:
         default = float(names.model.constants[next(n for n in names.model.constants
                                                    if vensim_key(n) == key)])
         out.append(FreeParameter(spelled, unc.id if unc else spec.id, lo, hi, prior, source,
-                                 default, spec.why))
+                                 default, spec.why, spec.profile))
     return out
 
 

@@ -66,7 +66,8 @@ __all__ = ["FreeSpec", "ObservationSpec", "SkipSpec", "Budget", "Settings", "loa
 MEASURES = ("level", "value_at_month", "sum", "mean", "cagr")
 CONSTRAINTS = ("point", "lower_bound", "upper_bound")
 SCALES = ("log", "relative", "absolute")
-#: Brief §5: free at most 10-12 parameters in total.
+#: Brief §5: free at most 10-12 parameters in total.  Counted: the profiled ones; those marked
+#: ``profile = false`` are sampled by the MCMC mostly from their priors, not fitted as such.
 MAX_FREE = 12
 
 _TOP = ("region", "observations", "model")
@@ -395,9 +396,11 @@ def load_settings(path: str | os.PathLike[str], *, catalogue: str | os.PathLike[
              for i, t in enumerate(check.array_of_tables(data, "skip"))]
     if not free:
         check.add("no [[free]] parameters; give at least one parameter to estimate")
-    elif len(free) > MAX_FREE:
-        check.add(f"{len(free)} [[free]] parameters; free at most {MAX_FREE} (brief §5) and fix "
-                  f"the rest in [fixed] or leave them at their model values")
+    elif sum(1 for f in free if f is None or f.profile) > MAX_FREE:
+        n = sum(1 for f in free if f is None or f.profile)
+        check.add(f"{n} profiled [[free]] parameters; free at most {MAX_FREE} (brief §5): fix "
+                  f"the rest in [fixed], leave them at their model values, or mark those the "
+                  f"data cannot pin 'profile = false' (sampled with their prior)")
     if not any(o is not None and o.objective for o in obs) and obs:
         check.add("no [[observation]] has objective = true; nothing to fit")
     elif not obs:

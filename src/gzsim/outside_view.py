@@ -53,7 +53,7 @@ from .paths import repo_root
 
 __all__ = ["ReferenceClassError", "COLUMNS", "LEVELS", "MIN_CLASS", "PaceCheck",
            "load_reference_class", "reference_points", "class_indicators", "pace_unit", "paces",
-           "pace_summary", "implied_pace", "pace_check", "growth_dispersion", "target_outcomes"]
+           "pace_summary", "implied_pace", "pace_check", "describe_pace", "growth_dispersion", "target_outcomes"]
 
 COLUMNS = ("region", "region_en", "level", "indicator", "year", "value", "unit", "source_url", "note")
 LEVELS = ("nation", "province", "city")
@@ -427,14 +427,20 @@ def pace_check(indicator: str, value_start, values_end, years: float = 5, *, sta
     PaceCheck or None
         None when the class has fewer than :data:`MIN_CLASS` paces (or no data).
     """
+    pace = float(np.nanmedian(implied_pace(indicator, value_start, values_end, years)))
+    return describe_pace(indicator, pace, start_year=start_year, years=years, **kwargs)
+
+
+def describe_pace(indicator: str, pace: float, *, start_year: int = 2020, years: float = 5,
+                  **kwargs) -> PaceCheck | None:
+    """:func:`pace_check` for a pace already computed (e.g. read back from a reach table)."""
     try:
         cls = paces(indicator, **kwargs)
     except UsageError:
         return None
-    if len(cls) < MIN_CLASS:
+    if len(cls) < MIN_CLASS or not math.isfinite(pace):
         return None
     unit = pace_unit(indicator)
-    pace = float(np.nanmedian(implied_pace(indicator, value_start, values_end, years)))
     lo, med, hi = (float(cls["pace"].min()), float(cls["pace"].median()), float(cls["pace"].max()))
     n = len(cls)
     span = f"{start_year}-{(start_year + int(round(years))) % 100:02d}"

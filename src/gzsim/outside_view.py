@@ -39,6 +39,7 @@ in 2021.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -189,6 +190,16 @@ def _reference_rank(note: str) -> int:
     return 2 if _ROUGH.search(note) else 0
 
 
+def _file_key(path: str | os.PathLike[str] | None, name: str) -> tuple[str, int, int]:
+    """(path, mtime, size): reads are cached until the file changes (the app asks on every move)."""
+    p = Path(path) if path is not None else _default(name)
+    try:
+        st = p.stat()
+        return (str(p.resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        return (str(p), -1, -1)  # not there: the loader says so
+
+
 def reference_points(*, reference: str | os.PathLike[str] | None = None,
                      observations: str | os.PathLike[str] | None = None,
                      deduplicate: bool = True) -> pd.DataFrame:
@@ -208,16 +219,21 @@ def reference_points(*, reference: str | os.PathLike[str] | None = None,
         Columns region, region_en, level, indicator, year, value, unit, rank, file, line, note.
         Target rows are not included (see :func:`target_outcomes`).
     """
+    return _points(_file_key(reference, "reference_class.csv"), _file_key(observations, "observations.csv"),
+                   deduplicate).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _points(ref_key: tuple[str, int, int], obs_key: tuple[str, int, int], deduplicate: bool) -> pd.DataFrame:
     from .calibration.observations import parse_period, read_checked
 
-    ref = load_reference_class(reference)
+    ref = load_reference_class(ref_key[0])
     ref = ref[~ref["indicator"].str.endswith("_target")]
     rows = ref.assign(rank=ref["note"].map(_reference_rank), file="reference_class.csv",
                       order=1)[["region", "region_en", "level", "indicator", "year", "value",
                                 "unit", "rank", "file", "line", "note", "order"]]
     indicators = set(ref["indicator"]) | set(EXTRA_INDICATORS)
-    obs_path = Path(observations) if observations is not None else _default("observations.csv")
-    obs = read_checked(obs_path)
+    obs = read_checked(Path(obs_key[0]))
     keep = []
     for r in obs.itertuples(index=False):
         period = parse_period(r.period)
@@ -316,7 +332,14 @@ def paces(indicator: str, *, until: int = 2020, reference: str | os.PathLike[str
     UsageError
         No data for *indicator*.
     """
-    pts = reference_points(reference=reference, observations=observations)
+    return _paces(indicator, until, _file_key(reference, "reference_class.csv"),
+                  _file_key(observations, "observations.csv")).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _paces(indicator: str, until: int, ref_key: tuple[str, int, int],
+           obs_key: tuple[str, int, int]) -> pd.DataFrame:
+    pts = _points(ref_key, obs_key, True)
     _check_indicator(indicator, pts)
     pts = pts[pts["indicator"] == indicator]
     unit = pace_unit(indicator)

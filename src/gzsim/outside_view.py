@@ -54,7 +54,8 @@ from .paths import repo_root
 
 __all__ = ["ReferenceClassError", "COLUMNS", "LEVELS", "MIN_CLASS", "PaceCheck",
            "load_reference_class", "reference_points", "class_indicators", "pace_unit", "paces",
-           "pace_summary", "implied_pace", "pace_check", "describe_pace", "growth_dispersion", "target_outcomes"]
+           "pace_summary", "implied_pace", "pace_check", "describe_pace", "growth_dispersion",
+           "target_outcomes"]
 
 COLUMNS = ("region", "region_en", "level", "indicator", "year", "value", "unit", "source_url", "note")
 LEVELS = ("nation", "province", "city")
@@ -382,7 +383,8 @@ def growth_dispersion(indicator: str | None = None, **kwargs) -> float:
     """
     def logs(ind: str) -> np.ndarray:
         p = paces(ind, **kwargs)
-        return np.log(p["end_value"] / p["start_value"]).to_numpy() / (p["end_year"] - p["start_year"]).to_numpy()
+        years = (p["end_year"] - p["start_year"]).to_numpy()
+        return np.log(p["end_value"] / p["start_value"]).to_numpy() / years
 
     if indicator is not None:
         g = logs(indicator)
@@ -481,7 +483,8 @@ def describe_pace(indicator: str, pace: float, *, start_year: int = 2020, years:
         direction = ""
         en = (f"{head_en} within the reference class (n={n}: slowest {_fmt_en(lo, unit)}, "
               f"median {_fmt_en(med, unit)}, fastest {_fmt_en(hi, unit)})")
-        zh = (f"{head_zh}在参照类范围内（n={n}：最慢{_fmt_zh(lo, unit)}，中位数{_fmt_zh(med, unit)}，"
+        zh = (f"{head_zh}在参照类范围内（n={n}：最慢{_fmt_zh(lo, unit)}，"
+              f"中位数{_fmt_zh(med, unit)}，"
               f"最快{_fmt_zh(hi, unit)}）")
     return PaceCheck(indicator, unit, pace, n, lo, med, hi, bool(direction), direction, en, zh)
 

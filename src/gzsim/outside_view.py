@@ -255,10 +255,11 @@ def _points(ref_key: tuple[str, int, int], obs_key: tuple[str, int, int], dedupl
 
 # ---------------------------------------------------------------------------- paces
 
-def class_indicators(**files: str | os.PathLike[str] | None) -> list[str]:
-    """Indicators with at least :data:`MIN_CLASS` paces (the ones a forecast is checked against)."""
+def class_indicators(*, until: int = 2020, **files: str | os.PathLike[str] | None) -> list[str]:
+    """Indicators with at least :data:`MIN_CLASS` paces up to *until* (those a forecast is checked against)."""
     pts = reference_points(**files)
-    return sorted(i for i in pts["indicator"].unique() if len(paces(i, **files)) >= MIN_CLASS)
+    return sorted(i for i in pts["indicator"].unique()
+                  if len(paces(i, until=until, **files)) >= MIN_CLASS)
 
 
 def pace_unit(indicator: str) -> str:
@@ -380,6 +381,8 @@ def growth_dispersion(indicator: str | None = None, **kwargs) -> float:
     scale (a log-normal forecast's spread) without mixing one region's level with another's pace.
     With *indicator* None: the pooled within-class sd, ``sqrt(sum (n_i - 1) s_i^2 / sum (n_i - 1))``
     over the classes with at least :data:`MIN_CLASS` paces.  NaN when the class is smaller.
+    Keyword arguments go to :func:`paces` (``until``: a hindcast from 2015 uses windows ending
+    by 2015 only).
     """
     def logs(ind: str) -> np.ndarray:
         p = paces(ind, **kwargs)
@@ -389,9 +392,8 @@ def growth_dispersion(indicator: str | None = None, **kwargs) -> float:
     if indicator is not None:
         g = logs(indicator)
         return float(np.std(g, ddof=1)) if len(g) >= MIN_CLASS else math.nan
-    files = {k: kwargs[k] for k in ("reference", "observations") if k in kwargs}
     num = den = 0.0
-    for ind in class_indicators(**files):
+    for ind in class_indicators(**kwargs):
         g = logs(ind)
         num += (len(g) - 1) * float(np.var(g, ddof=1))
         den += len(g) - 1

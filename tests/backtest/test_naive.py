@@ -106,3 +106,17 @@ def test_bad_inputs():
         naive_forecasts(h.drop(columns="value"), _targets("s", [2021]))
     with pytest.raises(UsageError, match="unknown naive method"):
         naive_forecasts(h, _targets("s", [2021]), methods=("ets",))
+
+
+def test_a_hindcast_learns_its_spread_only_from_windows_ending_by_the_cutoff():
+    h = _history("rd_intensity", [2011, 2015], [0.32, 0.56])
+    f = naive_forecasts(h, _targets("rd_intensity", [2020]))
+    assert f.attrs["until"] == 2015
+    s2015 = outside_view.growth_dispersion("rd_intensity", until=2015)
+    assert f.attrs["spread"]["rd_intensity"] == pytest.approx(s2015)
+    assert s2015 != pytest.approx(outside_view.growth_dispersion("rd_intensity"))
+    assert (outside_view.paces("rd_intensity", until=2015)["end_year"] <= 2015).all()
+    with pytest.raises(UsageError, match="no reference class has 3 paces ending by 2012; give spread"):
+        naive_forecasts(_history("rd_intensity", [2011, 2012], [0.32, 0.4]), _targets("rd_intensity", [2015]))
+    ok = naive_forecasts(_history("s", [2011, 2012], [1.0, 2.0]), _targets("s", [2015]), spread={"s": 0.2})
+    assert ok.attrs["spread"] == {"s": 0.2}

@@ -24,7 +24,9 @@ rate grows linearly with the horizon.  ``s`` is the dispersion of annual log gro
 reference class of the indicator (:func:`gzsim.outside_view.growth_dispersion`: the sd over the
 class's windows of ``log(end / start) / years``, i.e. of ``log(1 + pace)`` for growth-rate
 indicators, and the same log growth of the level for pp/year ones), or the pooled dispersion of
-all classes for a series without a class.  ``spread={series: s}`` overrides it.
+all classes for a series without a class.  Only windows ending by the cutoff count (``until``,
+by default the year of the latest observation in the history): a hindcast from 2015 must not
+learn its spread from 2015-2020.  ``spread={series: s}`` overrides it.
 """
 
 from __future__ import annotations
@@ -60,11 +62,17 @@ def _class_of(series: str, indicators: list[str]) -> str | None:
     return head if head in indicators else None
 
 
-def spread_for(series: str, spread: dict[str, float] | None = None) -> float:
+def spread_for(series: str, spread: dict[str, float] | None = None, *, until: int = 2020) -> float:
     """The sd of annual log growth used for *series* (module docstring).
 
     Order: *spread* override; the reference class of the indicator the key names (at least
-    :data:`gzsim.outside_view.MIN_CLASS` paces); the pooled dispersion of all classes.
+    :data:`gzsim.outside_view.MIN_CLASS` paces in windows ending by *until*); the pooled
+    dispersion of all such classes.
+
+    Raises
+    ------
+    UsageError
+        A bad override, or no class at all up to *until* (give *spread*).
     """
     from .. import outside_view
 
@@ -73,9 +81,14 @@ def spread_for(series: str, spread: dict[str, float] | None = None) -> float:
         if not (math.isfinite(s) and s >= 0):
             raise UsageError(f"spread for series '{series}' must be a finite number >= 0 (got {s})")
         return s
-    ind = _class_of(series, outside_view.class_indicators())
-    s = outside_view.growth_dispersion(ind) if ind is not None else math.nan
-    return s if math.isfinite(s) else outside_view.growth_dispersion()
+    ind = _class_of(series, outside_view.class_indicators(until=until))
+    s = outside_view.growth_dispersion(ind, until=until) if ind is not None else math.nan
+    if not math.isfinite(s):
+        s = outside_view.growth_dispersion(until=until)
+    if not math.isfinite(s):
+        raise UsageError(f"no reference class has {outside_view.MIN_CLASS} paces ending by {until}; "
+                         f"give spread={{'{series}': s}}")
+    return s
 
 
 def _trend_points(hist: pd.DataFrame) -> tuple[float, float, float, float] | None:
@@ -128,7 +141,7 @@ def _check(df: pd.DataFrame, name: str, columns: tuple[str, ...]) -> pd.DataFram
 
 def naive_forecasts(history: pd.DataFrame, targets: pd.DataFrame, *,
                     methods: tuple[str, ...] = METHODS,
-                    spread: dict[str, float] | None = None) -> pd.DataFrame:
+                    spread: dict[str, float] | None = None, until: int | None = None) -> pd.DataFrame:
     """Naive forecasts, with log-normal predictive quantiles, of every target point.
 
     Parameters
@@ -143,13 +156,16 @@ def naive_forecasts(history: pd.DataFrame, targets: pd.DataFrame, *,
         Subset of :data:`METHODS`.
     spread : dict, optional
         ``{series: s}``, the sd of annual log growth, overriding the reference class.
+    until : int, optional
+        Reference-class windows end by this year; default the year of the latest observation in
+        *history* (the cutoff).
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`OUTPUT_COLUMNS`, one row per target and method; ``horizon`` in years from
         the series' last observation; ``note`` says when a method fell back or was floored.
-        ``attrs["spread"]`` holds the s used per series.
+        ``attrs["spread"]`` holds the s used per series, ``attrs["until"]`` the class's last year.
 
     Raises
     ------
@@ -163,6 +179,8 @@ def naive_forecasts(history: pd.DataFrame, targets: pd.DataFrame, *,
     hist = _check(history, "history", ("series", "time", "value")).sort_values(["series", "time"],
                                                                                 kind="stable")
     tg = _check(targets, "targets", ("series", "time"))
+    if until is None:
+        until = int(math.floor(hist["time"].max() + 1e-9)) if len(hist) else 2020
     rows, used = [], {}
     by_series = {k: g.reset_index(drop=True) for k, g in hist.groupby("series", sort=False)}
     for series, time in zip(tg["series"], tg["time"]):
@@ -175,7 +193,7 @@ def naive_forecasts(history: pd.DataFrame, targets: pd.DataFrame, *,
             raise UsageError(f"target {series} at {time:g} is not after the series' last observation "
                              f"({h_df['time'].iloc[-1]:g}); forecast only later points")
         if series not in used:
-            used[series] = spread_for(series, spread)
+            used[series] = spread_for(series, spread, until=until)
         sd = used[series] * h
         for method in methods:
             median, note = point_forecast(method, h_df, h)
@@ -184,4 +202,5 @@ def naive_forecasts(history: pd.DataFrame, targets: pd.DataFrame, *,
                          "median": median, **q, "note": note})
     out = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
     out.attrs["spread"] = used
+    out.attrs["until"] = until
     return out

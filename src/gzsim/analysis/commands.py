@@ -196,7 +196,8 @@ def _emit(table: pd.DataFrame, args: argparse.Namespace, show) -> int:
 # ---------------------------------------------------------------------------- commands
 
 def _cmd_reach(args: argparse.Namespace) -> int:
-    from .reach import pace_notes, reach
+    from ..backtest.report import coverage_line
+    from .reach import pace_notes, reach, trust_notes
 
     model, scenarios, execution = _setup(args)
     with execution:
@@ -209,6 +210,10 @@ def _cmd_reach(args: argparse.Namespace) -> int:
         notes = pace_notes(table)  # the outside view, one line per headline target with a class
         if notes:
             print("\n" + "\n".join(notes))
+        cal = model.calibration
+        trust = trust_notes(table, coverage=coverage_line(None if cal is None else cal.path))
+        if trust:
+            print("\n" + "\n".join(trust))
 
     return _emit(table, args, show)
 

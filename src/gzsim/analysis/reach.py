@@ -37,16 +37,18 @@ from ..targets import Targets
 from .common import (check_count, check_seed, met, resolve_targets, select_targets,
                      target_values)
 from .distributed import Execution
+from .drivers import top_drivers
 from .plan_period import Measure, measure_of, period_for, plan_period_values
 from .runner import BatchRunner
 
-__all__ = ["Status", "reach", "pace_notes", "REACH_COLUMNS", "ALL_HEADLINE"]
+__all__ = ["Status", "reach", "pace_notes", "trust_notes", "REACH_COLUMNS", "ALL_HEADLINE"]
 
 ALL_HEADLINE = "all_headline"
 REACH_COLUMNS = ["scenario", "target", "year", "measure", "direction", "threshold", "headline",
                  "deterministic", "median", "p05", "p95", "probability", "mc_se", "status",
                  "period", "end_value", "cumulative", "cagr", "samples",
-                 "pace", "class_pace_median", "class_pace_max", "pace_beyond"]
+                 "pace", "class_pace_median", "class_pace_max", "pace_beyond", "drivers",
+                 "drivers_zh"]
 _NO_PACE = {"pace": np.nan, "class_pace_median": np.nan, "class_pace_max": np.nan, "pace_beyond": None}
 
 
@@ -94,6 +96,27 @@ def _pace_columns(t: Any, values: np.ndarray, years: np.ndarray) -> dict[str, An
             "class_pace_max": check.class_max, "pace_beyond": check.beyond}
 
 
+def _driver_columns(model: Any, t: Any, draws: pd.DataFrame, values: np.ndarray) -> dict[str, str]:
+    """The inputs a headline target's value moves with most (see :mod:`.drivers`)."""
+    if not t.headline or not len(draws):
+        return {"drivers": "", "drivers_zh": ""}
+    found = top_drivers(model, draws, values)
+    return {"drivers": "; ".join(d.text("en") for d in found),
+            "drivers_zh": "；".join(d.text("zh") for d in found)}
+
+
+def trust_notes(table: pd.DataFrame, lang: str = "en", coverage: str | None = None) -> list[str]:
+    """One plain line per headline target on what drives its uncertainty, and the hindcast
+    coverage (*coverage*, e.g. from :func:`gzsim.backtest.coverage_line`)."""
+    lines = []
+    for row in table[table["drivers"].fillna("") != ""].itertuples(index=False):
+        drivers = row.drivers_zh if lang == "zh" else row.drivers
+        head = (f"{row.target}：不确定性主要来自{drivers}" if lang == "zh" else
+                f"{row.target}: uncertainty driven mostly by {drivers}")
+        lines.append(head + (f"{'。' if lang == 'zh' else '. '}{coverage}" if coverage else "."))
+    return lines
+
+
 def pace_notes(table: pd.DataFrame, lang: str = "en") -> list[str]:
     """One line per row of a reach table with a pace: the forecast's pace next to the class."""
     lines = []
@@ -137,6 +160,7 @@ def _scenario_rows(runner: BatchRunner, sc: Any, targets: Targets, *, samples: i
             "end_value": _median(plan[Measure.LEVEL]), "cumulative": _median(plan[Measure.CUMULATIVE]),
             "cagr": _median(plan[Measure.CAGR]), "samples": samples,
             **_pace_columns(t, mc[t.id], years),
+            **_driver_columns(model, t, draws, values),
         })
     if headline:
         p = float(joint.mean())
@@ -148,6 +172,7 @@ def _scenario_rows(runner: BatchRunner, sc: Any, targets: Targets, *, samples: i
             "p95": float("nan"), "probability": p, "mc_se": float(np.sqrt(p * (1 - p) / samples)),
             "status": Status.from_probability(p).value, "period": "", "end_value": float("nan"),
             "cumulative": float("nan"), "cagr": float("nan"), "samples": samples, **_NO_PACE,
+            "drivers": "", "drivers_zh": "",
         })
     return rows
 

@@ -1,13 +1,7 @@
-"""Model discrepancy: how far the model's own forecast strays from what is later observed.
+"""The discrepancy term of :mod:`gzsim.discrepancy` in hindcasts, and its estimate.
 
-A structural model fitted to five years of sparse data is wrong in ways its
-parameter ensemble cannot show (Kennedy & O'Hagan 2001, JRSS B 63).  The
-term used here is the simplest that grows with the horizon: on the log scale
-(the logit scale for percentage shares, which keeps them within 0-100 %),
-the observed value is the model's plus a normal error with standard
-deviation ``sigma * sqrt(h)``, h the years since the last data, as a random
-walk would give.  One ``sigma`` serves every indicator: the hindcasts hold
-too few points per indicator to estimate one each.
+One ``sigma`` serves every indicator: the hindcasts hold too few points per
+indicator to estimate one each.
 
 ``sigma`` is estimated from hindcasts (:func:`fit_sigma`) by the smallest
 mean interval score (50 % and 90 % bands) of the held-out observations: a
@@ -20,8 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Discrepancy", "QUANTILES", "LEVELS", "predictive_quantiles", "fit_sigma", "to_scale",
-           "from_scale", "is_share"]
+from ..discrepancy import from_scale, is_share, to_scale
+
+__all__ = ["Discrepancy", "QUANTILES", "LEVELS", "predictive_quantiles", "fit_sigma"]
 
 #: Quantile columns of every forecast table, and their levels.
 QUANTILES = ("p05", "p25", "median", "p75", "p95")
@@ -44,28 +39,6 @@ class Discrepancy:
 
     def scale(self, horizon: np.ndarray) -> np.ndarray:
         return self.sigma * np.sqrt(np.clip(np.asarray(horizon, dtype=float), 0.0, None))
-
-
-def is_share(unit: str) -> bool:
-    """Percentage shares (unit starting with '%') get the logit scale."""
-    return str(unit).lstrip().startswith("%")
-
-
-def to_scale(values: np.ndarray, share: bool) -> np.ndarray:
-    """Log, or logit of the share in [0, 1] for percentages."""
-    v = np.asarray(values, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if share:
-            p = np.clip(v / 100.0, 1e-12, 1 - 1e-12)
-            return np.log(p) - np.log1p(-p)
-        return np.log(np.clip(v, 1e-300, None))
-
-
-def from_scale(values: np.ndarray, share: bool) -> np.ndarray:
-    v = np.asarray(values, dtype=float)
-    if share:
-        return 100.0 / (1.0 + np.exp(-v))
-    return np.exp(v)
 
 
 def predictive_quantiles(samples: np.ndarray, horizons: np.ndarray, units, discrepancy:

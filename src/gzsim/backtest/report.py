@@ -21,7 +21,8 @@ from .discrepancy import Discrepancy
 from .run import Hindcast
 from .scores import inside, interval_score
 
-__all__ = ["forecast_table", "summary_table", "markdown", "write_backtest", "COLUMNS"]
+__all__ = ["forecast_table", "summary_table", "markdown", "write_backtest", "coverage_line",
+           "backtest_folder", "COLUMNS"]
 
 COLUMNS = ["region", "observation", "series", "cutoff", "horizon", "method", "value", "median",
            "p05", "p25", "p75", "p95", "inside_50", "inside_90", "interval_score_50",
@@ -34,7 +35,10 @@ def forecast_table(region: str, hindcasts: Sequence[Hindcast], discrepancy: Disc
     for h in hindcasts:
         for model in (h.model_forecasts(discrepancy), h.model_forecasts(None)):
             parts.append(model.assign(cutoff=h.cutoff, note=""))
-        naive = h.naive.merge(h.held[["series", "time", "observation", "value"]], on=["series", "time"])
+        # one horizon for every method: years from the cutoff (the naive table counts from each
+        # series' last value)
+        naive = h.naive.drop(columns=["horizon"]).merge(
+            h.held[["series", "time", "observation", "value", "horizon"]], on=["series", "time"])
         parts.append(naive.assign(cutoff=h.cutoff))
     table = pd.concat(parts, ignore_index=True)
     table["region"] = region
@@ -49,8 +53,18 @@ def forecast_table(region: str, hindcasts: Sequence[Hindcast], discrepancy: Disc
     return table[COLUMNS].sort_values(["cutoff", "observation", "method"]).reset_index(drop=True)
 
 
+#: The model's scores on the rows a naive forecast exists for (those with a value known at the
+#: cutoff), so that model and naive methods are compared on the same observations.
+MODEL_ON_NAIVE_ROWS = "model (rows with naive forecasts)"
+
+
 def summary_table(table: pd.DataFrame) -> pd.DataFrame:
     """Per method: forecasts, coverage of the 50 % and 90 % bands, mean interval scores."""
+    naive_rows = table.loc[~table["method"].str.startswith("model"), ["cutoff", "observation"]]
+    keys = set(map(tuple, naive_rows.to_numpy()))
+    has_naive = np.array([k in keys for k in zip(table["cutoff"], table["observation"])], dtype=bool)
+    same = table[(table["method"] == "model").to_numpy() & has_naive]
+    table = pd.concat([table, same.assign(method=MODEL_ON_NAIVE_ROWS)], ignore_index=True)
     g = table.groupby("method", sort=False)
     out = pd.DataFrame({
         "forecasts": g.size(),
@@ -78,13 +92,18 @@ def _md(df: pd.DataFrame) -> str:
 def markdown(region: str, table: pd.DataFrame, discrepancy: Discrepancy, how: str,
              command: str, seconds: float) -> str:
     summary = summary_table(table)
-    model = summary.set_index("method").loc["model"]
+    by_method = summary.set_index("method")
+    model = by_method.loc["model"]
     naive = summary[~summary["method"].str.startswith("model")]
     best = naive.iloc[0] if len(naive) else None
-    verdict = ("no naive forecast could be made" if best is None else
-               f"the model's mean interval score {model['interval_score']:.3g} is "
-               f"{'better' if model['interval_score'] < best['interval_score'] else 'worse'} than "
-               f"the best naive forecast's ({best['method']}, {best['interval_score']:.3g})")
+    if best is None:
+        verdict = "no naive forecast could be made (no value of these series known at the cutoffs)"
+    else:
+        same = by_method.loc[MODEL_ON_NAIVE_ROWS]
+        verdict = (f"on the {int(best['forecasts'])} observations a naive forecast exists for, the "
+                   f"model's mean interval score {same['interval_score']:.3g} is "
+                   f"{'better' if same['interval_score'] < best['interval_score'] else 'worse'} than "
+                   f"the best naive forecast's ({best['method']}, {best['interval_score']:.3g})")
     cutoffs = ", ".join(str(c) for c in sorted(table["cutoff"].unique()))
     lines = [
         f"# Backtest: {region}", "",
@@ -116,3 +135,32 @@ def write_backtest(out: str | os.PathLike[str], table: pd.DataFrame, report: str
         (out / "report.md", lambda tmp: tmp.write_text(report, encoding="utf-8")),
     ], what="the backtest")
     return out
+
+
+def backtest_folder(calibration_path: str | os.PathLike[str]) -> Path:
+    """Where the backtest of a calibration folder is kept: ``calibration/backtest/<folder name>``.
+
+    Beside, not inside, the calibration folder, which ``gzsim calibrate`` replaces as a whole.
+    """
+    path = Path(calibration_path)
+    return path.parent / "backtest" / path.name
+
+
+def coverage_line(calibration_path: str | os.PathLike[str] | None, lang: str = "en") -> str | None:
+    """One sentence on the committed backtest of a calibration (None when there is none)."""
+    if calibration_path is None:
+        return None
+    file = backtest_folder(calibration_path) / "backtest.csv"
+    try:
+        table = pd.read_csv(file)
+        row = summary_table(table).set_index("method").loc["model"]
+    except (OSError, KeyError, ValueError):
+        return None
+    n, c90, c50 = int(row["forecasts"]), row["coverage_90"], row["coverage_50"]
+    cutoffs = "、".join(str(c) for c in sorted(table["cutoff"].unique()))
+    if lang == "zh":
+        return (f"回测（截至{cutoffs}年的数据重新校准）：90%区间覆盖了{c90:.0%}、50%区间覆盖了"
+                f"{c50:.0%}的{n}个留出观测值")
+    cutoffs = ", ".join(str(c) for c in sorted(table["cutoff"].unique()))
+    return (f"In hindcasts (refitted on data up to {cutoffs}) the 90 % bands held {c90:.0%} and the "
+            f"50 % bands {c50:.0%} of {n} held-out values")

@@ -138,7 +138,10 @@ def hindcast(settings: Settings, until: int, *, seed: int, budget: dict | None =
         "value": full.observations[i].target,
     } for i in scored])
     held["horizon"] = held["time"] - until
-    naive = naive_forecasts(history_rows(settings, until), held[["series", "time"]])
+    history = history_rows(settings, until)
+    # a naive forecast needs a value of the series known at the cutoff
+    known = held[held["series"].isin(set(history["series"]))]
+    naive = naive_forecasts(history, known[["series", "time"]], until=until)
     # naive forecasts are in the data's unit; the model's in model units (value * factor)
     factors = {full.observations[i].indicator: full.observations[i].factor for i in scored}
     for q in ("median", *QUANTILES):

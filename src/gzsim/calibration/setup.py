@@ -313,7 +313,9 @@ def prepare(settings: Settings) -> Setup:
     region["status"] = [status.get(int(ln), "not listed in the settings: not used")
                         for ln in region["line"]]
     last = max(max(o.times) for o in observations)
-    fit_final = min(tf, float(math.ceil(last - 1e-9)))
+    # at least one year: observations of the initial time alone (a 2015 hindcast) still need
+    # two saved times to interpolate between
+    fit_final = min(tf, max(float(math.ceil(last - 1e-9)), t0 + 1.0))
     return Setup(settings, model, tuple(free), fixed, tuple(observations),
                  region[["line", "indicator", "period", "kind", "value", "unit", "source",
                          "status"]].reset_index(drop=True), fit_final)

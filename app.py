@@ -30,7 +30,7 @@ from gzsim.ui.compute import (
     workbook_bytes,
 )
 from gzsim.ui.model_text import equation_block, variable_names
-from gzsim.ui.scoreboard import scoreboard
+from gzsim.ui.scoreboard import reliability_notes, scoreboard
 from gzsim.ui.upload import MAX_UPLOAD_BYTES, UploadedScenario, check_upload
 
 BASELINE = "baseline"
@@ -335,6 +335,11 @@ with tab_board:
                  column_config={T("col_probability"): st.column_config.ProgressColumn(min_value=0.0, max_value=1.0,
                                                                                         format="%.2f"),
                                 T("col_baseline_probability"): st.column_config.NumberColumn(format="%.2f")})
+    # How far to trust it: the outside view and what drives each headline target's uncertainty.
+    trust = reliability_notes(_model(), current, lang)
+    if trust:
+        st.markdown(f"**{T('trust_heading')}**")
+        st.markdown("\n".join(f"- {line}" for line in trust))
 
 with tab_charts:
     if tab_charts.open:

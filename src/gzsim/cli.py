@@ -29,6 +29,7 @@ _FEATURE_COMMANDS: tuple[str, ...] = (
     "gzsim.analysis.commands",
     "gzsim.brief.commands",
     "gzsim.checks.commands",
+    "gzsim.backtest.commands",
 )
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from . import discrepancy
 from .catalogue import Catalogue, vensim_key
 from .control import check_controls
 from .engines import Engine, Param, time_grid
@@ -193,14 +194,16 @@ class Model:
         """Engines without ``run_batch`` (PySD): one run per row of *draws*."""
         columns = list(dict.fromkeys(self._spelled[i.vensim] for i in chosen))
         rows = []
-        for sample, row in draws.iterrows():
+        inputs, _ = discrepancy.split(draws)
+        for sample, row in inputs.iterrows():
             try:
                 out = self.engine.run(self.inputs(sc, row.to_dict()), return_columns=columns)
             except EngineError as exc:
                 raise self._engine_error(sc, f"sample {sample}", exc) from None
             pos = self._year_positions(out.index.to_numpy(dtype=float))
             rows.append({i.id: out[self._spelled[i.vensim]].to_numpy(dtype=float)[pos] for i in chosen})
-        return {i.id: np.array([r[i.id] for r in rows]).reshape(len(rows), len(self.years)) for i in chosen}
+        values = {i.id: np.array([r[i.id] for r in rows]).reshape(len(rows), len(self.years)) for i in chosen}
+        return self.with_discrepancy(values, draws)
 
     def draw(self, scenario: ScenarioLike, n: int, rng: np.random.Generator) -> pd.DataFrame:
         """Draw *n* sets of the uncertain inputs (Vensim-name columns, index 1..n).
@@ -227,7 +230,17 @@ class Model:
 
         posterior = draw_posterior(self.calibration, n, rng)
         others = draw_parameters(self.catalogue, sc, n, rng, only=self.calibration.history_neutral)
-        return pd.concat([posterior, others], axis=1)
+        # drawn last, so that the draws before it are those of a calibration without the term
+        errors = discrepancy.draw_z(self.calibration.discrepancy, n, rng)
+        return pd.concat([posterior, others, errors], axis=1)
+
+    def with_discrepancy(self, values: dict[str, np.ndarray], draws: pd.DataFrame | None) -> dict[str, np.ndarray]:
+        """Indicator paths (id -> ``(n, len(years))``) with the calibration's discrepancy term
+        added from the ``discrepancy:`` columns of *draws* (see :mod:`gzsim.discrepancy`)."""
+        _, z = discrepancy.split(draws)
+        spec = None if self.calibration is None else self.calibration.discrepancy
+        units = {i.id: i.unit for i in self.catalogue.indicators}
+        return discrepancy.apply(values, self.years, z, spec, units)
 
     def run_batch(self, scenario: ScenarioLike, *, levers: Mapping[str, np.ndarray] | None = None,
                   draws: pd.DataFrame | None = None, n: int | None = None,
@@ -270,8 +283,9 @@ class Model:
                 raise UsageError(f"lever '{lever_id}': values must be finite and within "
                                  f"[{lever.min:g}, {lever.max:g}]")
             params[self._spelled[lever.vensim]] = values
-        for name in ([] if draws is None else draws.columns):
-            params[self._spelled.get(name) or self._base_name(name)] = draws[name].to_numpy(dtype=float)
+        inputs, _ = discrepancy.split(draws)
+        for name in ([] if inputs is None else inputs.columns):
+            params[self._spelled.get(name) or self._base_name(name)] = inputs[name].to_numpy(dtype=float)
         chosen = [self.catalogue.indicator(i) for i in indicators] if indicators is not None \
             else list(self.catalogue.indicators)
         columns = list(dict.fromkeys(self._spelled[i.vensim] for i in chosen))
@@ -280,7 +294,8 @@ class Model:
         except EngineError as exc:
             raise self._engine_error(sc, f"batch of {count}", exc) from None
         pos = self._year_positions(np.asarray(self.engine.output_times(), dtype=float))
-        return {i.id: np.asarray(out[self._spelled[i.vensim]])[:, pos] for i in chosen}
+        values = {i.id: np.asarray(out[self._spelled[i.vensim]])[:, pos] for i in chosen}
+        return self.with_discrepancy(values, draws)
 
     def simulate(self, scenario: ScenarioLike, *, samples: int = 0, seed: int | None = None,
                  indicators: Iterable[str] | None = None) -> "Simulation":

@@ -72,7 +72,9 @@ def register(sub: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("reach", parents=parents, help="probability of reaching each target",
                        description="Median, 5th/95th percentiles and probability of meeting every "
-                                   "target, a status, and the joint probability of the headline targets.")
+                                   "target, a status, and the joint probability of the headline targets; "
+                                   "under the table, each headline target's implied pace next to the "
+                                   "reference class of other regions' paces (gzsim.outside_view).")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO")
     p.add_argument("--samples", type=int, default=1000, metavar="N", help="Monte-Carlo samples (default 1000)")
     p.set_defaults(func=_cmd_reach)
@@ -201,14 +203,26 @@ def _emit(table: pd.DataFrame, args: argparse.Namespace, show) -> int:
 # ---------------------------------------------------------------------------- commands
 
 def _cmd_reach(args: argparse.Namespace) -> int:
-    from .reach import reach
+    from ..backtest.report import coverage_line
+    from .reach import pace_notes, reach, trust_notes
 
     model, scenarios, execution = _setup(args)
     with execution:
         table = reach(model, scenarios, samples=args.samples, seed=args.seed, year=args.year,
                       targets=args.targets, execution=execution)
-    return _emit(table, args, lambda: _show(table, ["scenario", "target", "measure", "year", "threshold",
-                                                    "median", "p05", "p95", "probability", "mc_se", "status"]))
+
+    def show() -> None:
+        _show(table, ["scenario", "target", "measure", "year", "threshold", "median", "p05", "p95",
+                      "probability", "mc_se", "status"])
+        notes = pace_notes(table)  # the outside view, one line per headline target with a class
+        if notes:
+            print("\n" + "\n".join(notes))
+        cal = model.calibration
+        trust = trust_notes(table, coverage=coverage_line(None if cal is None else cal.path))
+        if trust:
+            print("\n" + "\n".join(trust))
+
+    return _emit(table, args, show)
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:

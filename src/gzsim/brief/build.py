@@ -29,7 +29,7 @@ from .excel import levers_table, results_table, write_workbook
 from .facts import joint_text, paragraphs, short_title
 from .outdir import MARKER, check_out_dir, staged_dir
 from .pdf import Scoreboard, write_pdf
-from .reach import board_row, measure_name, scoreboard, status_key
+from .reach import board_row, measure_name, scoreboard, status_key, trust_sentences
 from .text import probability_text, template
 
 __all__ = ["SIZES", "BriefResult", "build_brief", "brief_targets"]
@@ -202,6 +202,8 @@ def build_brief(model: Model, scenarios: Sequence[ResolvedScenario], out: str | 
     subtitle = template("subtitle", used, scenarios=template("names_sep", used).join(labels[n] for n in names),
                         samples=samples_text, date=today)
     paras = paragraphs(targets, board, sims, catalogue, labels, used)
+    trust = trust_sentences(model, sims[0], targets, used)  # how far to trust each headline answer
+    paras = [(t, f"{p} {trust[t.id]}" if t.id in trust else p) for t, p in paras]
     joint = joint_text(board, labels, used)
     ordered = [t for t, _ in paras]
     # No clock time in the record: the same inputs and seed give the same record.

@@ -80,6 +80,9 @@ class Calibration:
         Catalogue uncertain parameters not calibrated that do not change the
         fitted outputs (they act after the data): safe to draw from their priors
         together with this ensemble.
+    discrepancy : dict or None
+        The model-discrepancy term forecasts carry: ``sigma`` (per square-root
+        year), ``from_year``, ``indicators`` (ids), ``why``; None without one.
     """
 
     path: Path
@@ -91,6 +94,7 @@ class Calibration:
     files: dict
     parameters: list
     history_neutral: tuple
+    discrepancy: dict | None = None
 
     def _catalogue_priors_changed(self, catalogue_path: Path) -> list[str]:
         if not catalogue_path.is_file():
@@ -241,12 +245,24 @@ def load_calibration(path: str | os.PathLike[str] | None = None) -> Calibration:
             central={k: float(v) for k, v in meta.get("central", meta["point"]).items()},
             fixed={k: _lookup(v) for k, v in meta.get("fixed", {}).items()}, posterior=posterior,
             provenance=dict(meta["provenance"]), files=files, parameters=list(meta["parameters"]),
-            history_neutral=tuple(meta.get("history_neutral", ())))
+            history_neutral=tuple(meta.get("history_neutral", ())),
+            discrepancy=_discrepancy(meta.get("discrepancy")))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         # A hand-edited or truncated calibration.json: say so rather than fail somewhere later.
         what = f"entry {exc}" if isinstance(exc, KeyError) else str(exc)
         raise CalibrationError(f"calibration.json is malformed (missing or wrong {what}); re-run "
                                f"gzsim calibrate for this folder", path=meta_path) from None
+
+
+def _discrepancy(entry: Any) -> dict | None:
+    """The ``discrepancy`` entry of calibration.json, checked (None when there is none)."""
+    if entry is None:
+        return None
+    sigma = float(entry["sigma"])
+    if not (np.isfinite(sigma) and 0 <= sigma <= 2):
+        raise ValueError(f"discrepancy sigma {sigma!r} is not within 0-2")
+    return {"sigma": sigma, "from_year": float(entry["from_year"]),
+            "indicators": [str(i) for i in entry["indicators"]], "why": str(entry.get("why", ""))}
 
 
 def draw_posterior(calibration: Calibration, n: int, rng: np.random.Generator) -> pd.DataFrame:

@@ -237,6 +237,12 @@ def _period(catalogue: "Catalogue | Model | str | os.PathLike[str] | None") -> t
     return start, float(engine.final_time)
 
 
+def _model_period(catalogue: "Catalogue | Model | str | os.PathLike[str] | None") -> tuple[float, float] | None:
+    """INITIAL TIME and FINAL TIME when *catalogue* is a Model (for the targets' base years)."""
+    engine = getattr(catalogue, "engine", None)
+    return None if engine is None else (float(engine.initial_time), float(engine.final_time))
+
+
 def _as_catalogue(catalogue: "Catalogue | Model | str | os.PathLike[str] | None") -> Catalogue:
     if catalogue is None:
         from .paths import bundled_catalogue
@@ -303,7 +309,7 @@ def load_scenario(
     targets = None
     if targets_path is not None:
         try:
-            targets = load_targets(targets_path, catalogue=cat, period=period)
+            targets = load_targets(targets_path, catalogue=cat, period=_model_period(catalogue))
         except TargetsError as exc:
             raise ScenarioError(path=path, problems=exc.problems) from None
 

@@ -28,6 +28,7 @@ from .errors import OutputError, UsageError
 from .provenance import dumps, plain
 
 __all__ = ["FORMATS", "SIDECAR_SUFFIX", "EXCEL_MAX_ROWS", "TEXT_COLUMNS", "check_output_path", "check_rows",
+           "check_name_length",
            "write_results", "read_results", "sidecar_path", "provenance_sheet", "text_not_formulas", "excel_writer",
            "make_ordinary", "atomic_write", "atomic_write_all"]
 
@@ -92,7 +93,7 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
     if not folder.is_dir():
         raise OutputError(f"'{folder}' is not a folder; give a path inside an existing folder", path=path)
     derived = [path, sidecar_path(path)] if path.suffix.lower() == ".csv" else [path]
-    _check_name_length(folder, derived, path)  # first: stat() of a too long name fails
+    check_name_length(folder, derived, path)  # first: stat() of a too long name fails
     if path.is_dir():
         raise OutputError("is a folder; give a file name", path=path)
     for name in derived[1:]:
@@ -109,9 +110,17 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
     return path
 
 
-def _check_name_length(folder: Path, names: Sequence[Path], path: Path) -> None:
-    # Checked up front, with the names derived from this one, so that a long name is refused
-    # before a run rather than after it ("File name too long").
+def check_name_length(folder: Path, names: Sequence[Path], path: Path, *, what: str = "file") -> None:
+    """Refuse *path* up front when it, or a name derived from it (*names*), is too long for *folder*.
+
+    Checked before a run rather than failing after it ("File name too long"): a CSV's record
+    beside it adds 16 bytes, a brief's temporary folder 17.
+
+    Raises
+    ------
+    OutputError
+        Stating the longest name's size, the folder's limit and the longest usable name.
+    """
     try:
         limit = os.pathconf(folder, "PC_NAME_MAX")
     except (OSError, ValueError, AttributeError):
@@ -119,8 +128,8 @@ def _check_name_length(folder: Path, names: Sequence[Path], path: Path) -> None:
     longest = max(names, key=lambda p: len(os.fsencode(p.name)))
     size = len(os.fsencode(longest.name))
     if size > limit:
-        extra = f" ('{longest.name[-40:]}' ends the record's name beside it)" if longest != path else ""
-        raise OutputError(f"the file name is too long: {size} bytes{extra}, where this folder takes at most "
+        extra = f" with what gzsim adds to it ('...{longest.name[-24:]}')" if longest.name != path.name else ""
+        raise OutputError(f"the {what} name is too long: {size} bytes{extra}, where this folder takes at most "
                           f"{limit}; use a name of at most {limit - (size - len(os.fsencode(path.name)))} bytes",
                           path=path)
 

@@ -293,7 +293,7 @@ def read_results(path: str | os.PathLike[str]) -> pd.DataFrame:
                          path=path)
     try:
         if suffix == ".csv":
-            df = _as_text(pd.read_csv(path, dtype=str, keep_default_na=False))
+            df = _with_text_names(lambda **kw: pd.read_csv(path, **kw))
             sidecar = sidecar_path(path)
             df.attrs = _read_sidecar(sidecar, path) if sidecar.is_file() else {}
         elif suffix == ".parquet":
@@ -302,7 +302,7 @@ def read_results(path: str | os.PathLike[str]) -> pd.DataFrame:
             with pd.ExcelFile(path, engine="openpyxl") as book:
                 if "results" not in book.sheet_names:
                     raise UsageError("has no 'results' sheet; was it written by gzsim?", path=path)
-                df = _as_text(book.parse("results", dtype=str, keep_default_na=False))
+                df = _with_text_names(lambda **kw: book.parse("results", **kw))
                 # Text as written: "null" or "NA" must not turn into NaN before json.loads.
                 df.attrs = _from_sheet(book.parse("provenance", dtype=str, keep_default_na=False), path) \
                     if "provenance" in book.sheet_names else {}
@@ -313,35 +313,22 @@ def read_results(path: str | os.PathLike[str]) -> pd.DataFrame:
     return df
 
 
-#: What a CSV or Excel cell holding a missing number says (pandas' own spellings).
-_MISSING = {"", "nan", "NaN", "NA", "N/A", "null", "NULL", "None", "<NA>"}
+#: What a CSV or Excel cell holding a missing number says (pandas' own spellings); not for names.
+_MISSING = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+            "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"]
 
 
-def _as_text(df: pd.DataFrame) -> pd.DataFrame:
-    """A table read with every cell as text: names stay text, other columns become numbers.
+def _with_text_names(read: Callable[..., pd.DataFrame]) -> pd.DataFrame:
+    """A table read by *read* (``pandas.read_csv`` or ``ExcelFile.parse`` of a file) with names as text.
 
-    Columns in :data:`TEXT_COLUMNS` are kept as written.  Any other column becomes numeric when
-    every cell is a number or a missing-value spelling; otherwise it stays text.
+    Columns in :data:`TEXT_COLUMNS` are read as written: no NaN, no number (a scenario may be
+    called ``NA`` or ``2025``).  Every other column is read as pandas reads it, missing-value
+    spellings and all.
     """
-    out = {}
-    for column in df.columns:
-        cells = df[column].astype(str)
-        if column in TEXT_COLUMNS:
-            out[column] = cells
-            continue
-        missing = cells.isin(_MISSING)
-        if len(cells) and cells[~missing].isin(("True", "False")).all() and not missing.all():
-            out[column] = cells.map({"True": True, "False": False}) if not missing.any() else cells
-            continue
-        numbers = pd.to_numeric(cells.where(~missing, None), errors="coerce")
-        if numbers[~missing].notna().all():
-            as_int = numbers.dropna()
-            integral = not missing.any() and bool(((as_int % 1) == 0).all()) \
-                and not cells.str.contains(r"[.eE]", regex=True).any()
-            out[column] = numbers.astype("int64") if integral and len(as_int) else numbers.astype(float)
-        else:
-            out[column] = cells
-    return pd.DataFrame(out, index=df.index)
+    header = [str(c) for c in read(nrows=0).columns]
+    text = [c for c in header if c in TEXT_COLUMNS]
+    return read(dtype={c: str for c in text}, keep_default_na=False,
+                na_values={c: _MISSING for c in header if c not in text})
 
 
 def _read_sidecar(sidecar: Path, csv: Path) -> dict[str, Any]:

@@ -28,9 +28,8 @@ from .errors import OutputError, UsageError
 from .provenance import dumps, plain
 
 __all__ = ["FORMATS", "SIDECAR_SUFFIX", "EXCEL_MAX_ROWS", "TEXT_COLUMNS", "check_output_path", "check_rows",
-           "check_name_length",
-           "write_results", "read_results", "sidecar_path", "provenance_sheet", "text_not_formulas", "excel_writer",
-           "make_ordinary", "atomic_write", "atomic_write_all"]
+           "check_name_length", "write_results", "read_results", "sidecar_path", "provenance_sheet",
+           "text_not_formulas", "excel_writer", "make_ordinary", "atomic_write", "atomic_write_all"]
 
 FORMATS = (".csv", ".parquet", ".xlsx")
 #: Appended to a CSV file's name for the file holding its provenance record.
@@ -426,7 +425,7 @@ def atomic_write_all(items: Sequence[tuple[Path, Callable[[Path], None]]], *, wh
 
 def _keep_old(path: Path) -> Path | None:
     """A second name (hard link) for the file at *path*, to restore it if the write fails; None if none."""
-    if not os.path.lexists(path) or path.is_dir():
+    if not os.path.lexists(path) or (path.is_dir() and not path.is_symlink()):
         return None  # nothing to keep (a folder makes the rename fail, and stays as it is)
     old = path.with_name(f"{_TMP_PREFIX}{secrets.token_hex(4)}.old")
     try:

@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from gzsim.paths import repo_root
 from gzsim.ui.compute import SAMPLES, SEED, reach_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,8 +30,9 @@ def _session(scenario: str) -> tuple[str, str]:
 
 
 def test_an_edited_scenario_file_gives_the_new_numbers_in_a_new_session(tmp_path, monkeypatch):
+    bundled = repo_root()  # the folders the app reads (GZSIM_ROOT when set)
     for folder in ("model", "scenarios", "calibration"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
+        shutil.copytree(bundled / folder, tmp_path / folder)
     monkeypatch.setenv("GZSIM_ROOT", str(tmp_path))
     st.cache_resource.clear()
     st.cache_data.clear()

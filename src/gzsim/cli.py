@@ -19,9 +19,10 @@ import numpy as np
 
 from . import __version__
 from .errors import GzsimError, Problem
+from .process import Terminated, checked_stdout, signals_as_exceptions
 from .provenance import invocation
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "whole_number", "lever_id"]
 
 _FEATURE_COMMANDS: tuple[str, ...] = (
     "gzsim.calibration.commands",
@@ -41,6 +42,14 @@ def whole_number(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
     return value
+
+
+def lever_id(text: str) -> str:
+    """argparse type: a lever id (not empty: ``--levers ""`` is a mistake, not "no levers")."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty lever id; give lever ids such as st_budget_growth "
+                                         "(`gzsim levers` lists them), or leave --levers out for all")
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,13 +139,18 @@ def _load_scenarios(model, args) -> list:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .output import check_output_path, write_results
+    from .output import check_output_path, check_rows, write_results
     from .sampling import check_sample_count
 
     check_sample_count(args.samples, name="--samples")  # before loading anything
     if args.out is not None:
         check_output_path(args.out)  # fail before a long run, not after
     model = model_from_args(args)
+    # Limits of the whole command, from the counts alone: before loading or running anything.
+    model.check_run_size(len(args.scenarios), args.samples, name="--samples")
+    if args.out is not None:
+        check_rows(args.out, len(args.scenarios) * (args.samples + 1) * len(model.years)
+                   * len(model.catalogue.indicators))
     scenarios = _load_scenarios(model, args)
     result = model.run_many(scenarios, samples=args.samples, seed=args.seed)
     if args.samples and args.seed is None:
@@ -215,7 +229,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code) if isinstance(exc.code, int) else 2
     try:
         # Every provenance record made meanwhile gets the command line that reproduces it.
-        with invocation(list(argv) if argv is not None else sys.argv[1:]):
+        with signals_as_exceptions(), checked_stdout(), \
+                invocation(list(argv) if argv is not None else sys.argv[1:]):
             return args.func(args)
     except GzsimError as exc:
         _report(exc.problems)
@@ -231,6 +246,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gzsim: interrupted; no output written", file=sys.stderr)
         return 130
+    except Terminated as exc:
+        # The temporary files and folders are gone (the same finally blocks as for Ctrl-C).
+        print(f"gzsim: terminated by signal {exc.signum}; no output written", file=sys.stderr)
+        return 128 + exc.signum
 
 
 if __name__ == "__main__":  # pragma: no cover

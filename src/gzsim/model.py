@@ -21,9 +21,10 @@ import pandas as pd
 
 from . import discrepancy
 from .catalogue import Catalogue, vensim_key
+from .control import check_controls
 from .engines import Engine, Param, time_grid
 from .errors import CatalogueError, EngineError, UsageError
-from .sampling import MAX_DRAWS, check_sample_count, draw_parameters
+from .sampling import MAX_DRAWS, check_run_size, check_sample_count, draw_parameters
 from .scenario import ResolvedScenario, load_scenario, require_distinct_names
 from .simulation import COLUMNS, Simulation
 from .timepaths import LeverValue, values_at
@@ -64,6 +65,9 @@ class Model:
         self.calibration = calibration
         # Catalogue name -> the model's own spelling, which is what the engine takes.
         self._spelled = catalogue.check_names(engine.variable_names, model_label=catalogue.model_file.name)
+        # From the control values alone, before the grid and the years are built as arrays.
+        check_controls(engine.initial_time, engine.final_time, engine.time_step,
+                       getattr(engine, "saveper", None), catalogue.model_file)
         if catalogue.policy_start > engine.final_time:
             raise CatalogueError(f"[model]: policy_start {catalogue.policy_start} is after the model's "
                                  f"FINAL TIME {engine.final_time:g}, so no lever would act",
@@ -345,6 +349,10 @@ class Model:
             draws=draws,
         )
 
+    def check_run_size(self, scenarios: int, samples: int, *, name: str = "samples") -> None:
+        """Refuse a run of *scenarios* x *samples* keeping too many values (:func:`gzsim.sampling.check_run_size`)."""
+        check_run_size(scenarios, samples, len(self.catalogue.indicators), len(self.years), name=name)
+
     def run(self, scenario: ScenarioLike, *, samples: int = 0, seed: int | None = None) -> pd.DataFrame:
         """Run one scenario.
 
@@ -380,6 +388,8 @@ class Model:
         samples = check_sample_count(samples)  # before any run: the limit is about memory
         if seed is not None and not _whole(seed):
             raise UsageError(f"seed must be a whole number >= 0, got {seed!r}")
+        scenarios = list(scenarios)
+        self.check_run_size(len(scenarios), samples)  # the whole command's memory, not one scenario's
         resolved = [self._scenario(s) for s in scenarios]
         require_distinct_names(resolved)
         if samples and seed is None:

@@ -30,6 +30,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def lever_id(text: str) -> str:
+    """argparse type: a lever id, not empty (:func:`gzsim.cli.lever_id`)."""
+    from ..cli import lever_id as check
+
+    return check(text)
+
+
 def _probability(text: str) -> float:
     """argparse type: a probability in (0, 1]."""
     try:
@@ -80,7 +87,7 @@ def register(sub: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
     p.add_argument("--samples", type=int, default=None, metavar="N",
                    help="Sobol': base sample size, a power of 2 (default 1024); Morris: trajectories (default 100)")
     p.add_argument("--target", nargs="+", metavar="ID", help="targets to analyse (default all)")
-    p.add_argument("--levers", nargs="+", metavar="ID", help="levers to vary (default all)")
+    p.add_argument("--levers", nargs="+", metavar="ID", type=lever_id, help="levers to vary (default all)")
     p.add_argument("--bootstrap", type=int, default=200, metavar="B", help="bootstrap resamples (default 200)")
     p.add_argument("--top", type=int, default=6, metavar="K", help="inputs shown per output (default 6)")
     p.set_defaults(func=_cmd_sensitivity)
@@ -93,7 +100,7 @@ def register(sub: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
     p.add_argument("--probability", type=_probability, required=True, metavar="P",
                    help="required joint probability, in (0, 1]")
     p.add_argument("--target", nargs="+", metavar="ID", help="targets to meet (default the headline targets)")
-    p.add_argument("--levers", nargs="+", metavar="ID",
+    p.add_argument("--levers", nargs="+", metavar="ID", type=lever_id,
                    help="decision levers (default: every policy lever the scenario does not draw; scenario inputs such as GDP growth are never moved)")
     p.add_argument("--draws", type=int, default=500, metavar="N", help="common draws (default 500)")
     p.add_argument("--distance-price", type=float, default=1.0, metavar="YI",
@@ -111,7 +118,7 @@ def register(sub: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
     p.add_argument("scenarios", nargs=1, metavar="SCENARIO")
     p.add_argument("--samples", type=int, default=5000, metavar="N", help="runs (default 5000)")
     p.add_argument("--target", nargs="+", metavar="ID", help="targets to meet (default the headline targets)")
-    p.add_argument("--levers", nargs="+", metavar="ID", help="levers to vary (default all not drawn)")
+    p.add_argument("--levers", nargs="+", metavar="ID", type=lever_id, help="levers to vary (default all not drawn)")
     p.add_argument("--boxes", type=int, default=1, metavar="K", help="boxes to find by covering (default 1)")
     p.add_argument("--min-coverage", type=float, default=0.5, metavar="C", help="default 0.5")
     p.add_argument("--alpha", type=float, default=0.05, metavar="A", help="peeling share (default 0.05)")

@@ -173,6 +173,7 @@ def build_brief(model: Model, scenarios: Sequence[ResolvedScenario], out: str | 
     if bad_sizes or not sizes:
         raise UsageError(f"sizes must be among {', '.join(SIZES)}, got {', '.join(map(str, sizes)) or 'none'}")
     require_distinct_names(list(scenarios))
+    model.check_run_size(len(scenarios), samples)  # every scenario's samples are kept together
     names = [s.name for s in scenarios]
     targets = brief_targets(scenarios, year)
     data_path = Path(data) if data is not None else default_data_file(model.catalogue.path)

@@ -21,7 +21,8 @@ from typing import Any, Iterator
 
 from .errors import ModelParseError
 
-__all__ = ["safe_literal", "safe_pysd_parsing", "parse_abstract_model", "describe_parse_failure"]
+__all__ = ["safe_literal", "safe_pysd_parsing", "parse_vensim_file", "parse_abstract_model",
+           "describe_parse_failure"]
 
 _LOCK = threading.RLock()
 _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
@@ -105,19 +106,11 @@ def safe_pysd_parsing() -> Iterator[None]:
                 del vensim_element.eval
 
 
-def parse_abstract_model(path: str | Path, encoding: str | None = None):
-    """Parse *path* into PySD's :class:`AbstractModel` without evaluating model text.
+def parse_vensim_file(path: str | Path, encoding: str | None = None):
+    """Parse *path* with PySD's Vensim translator without evaluating model text.
 
-    Parameters
-    ----------
-    path : path-like
-        A Vensim ``.mdl`` file.
-    encoding : str, optional
-        File encoding; PySD detects it from the ``{UTF-8}`` header when omitted.
-
-    Returns
-    -------
-    pysd.translators.structures.abstract_model.AbstractModel
+    Returns PySD's parsed ``VensimFile``: its sections' components keep each equation's
+    text (``expression``) beside its abstract syntax tree (``ast``).
 
     Raises
     ------
@@ -138,7 +131,7 @@ def parse_abstract_model(path: str | Path, encoding: str | None = None):
             warnings.simplefilter("ignore")
             vfile = VensimFile(path, encoding=encoding)
             vfile.parse()
-            return vfile.get_abstract_model()
+            return vfile
     except ModelParseError as exc:
         raise ModelParseError(exc.message, path) from None
     except Exception as exc:  # parsimonious wraps our error in VisitationError
@@ -148,6 +141,34 @@ def parse_abstract_model(path: str | Path, encoding: str | None = None):
         if isinstance(inner, ModelParseError):
             raise ModelParseError(inner.message, path) from None
         raise ModelParseError(describe_parse_failure(exc), path) from exc
+
+
+def parse_abstract_model(path: str | Path, encoding: str | None = None):
+    """Parse *path* into PySD's :class:`AbstractModel` without evaluating model text.
+
+    Parameters
+    ----------
+    path : path-like
+        A Vensim ``.mdl`` file.
+    encoding : str, optional
+        File encoding; PySD detects it from the ``{UTF-8}`` header when omitted.
+
+    Returns
+    -------
+    pysd.translators.structures.abstract_model.AbstractModel
+
+    Raises
+    ------
+    ModelParseError
+        When the file is missing, is not a ``.mdl`` file, or cannot be parsed.
+    """
+    vfile = parse_vensim_file(path, encoding)
+    try:
+        with safe_pysd_parsing(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return vfile.get_abstract_model()
+    except Exception as exc:
+        raise ModelParseError(describe_parse_failure(exc), Path(path)) from exc
 
 
 def describe_parse_failure(exc: BaseException) -> str:

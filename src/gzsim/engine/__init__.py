@@ -148,9 +148,9 @@ def compile_model(path: str | Path, *, encoding: str | None = None,
 
 
 def _register() -> None:
-    # gzsim.engines imports this package when asked for an unknown engine
+    # gzsim.simulators imports this package when asked for an unknown engine
     try:
-        from ..engines import register_engine
+        from ..simulators import register_engine
     except ImportError:  # pragma: no cover - the adapter module is optional
         return
     from .adapter import FastEngine

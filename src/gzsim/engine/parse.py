@@ -207,7 +207,7 @@ def describe_parse_failure(exc: BaseException) -> str:
     """What PySD's translator could not parse, naming the variable when the failure is in one.
 
     Used for both engines: the fast one parses with PySD's translator, and the PySD engine
-    (:mod:`gzsim.engines`) runs it inside ``pysd.read_vensim``.
+    (:mod:`gzsim.simulators`) runs it inside ``pysd.read_vensim``.
 
     Parsimonious reports a position within the text it was given, which for an equation is
     the equation alone ("line 1, column 21"), so the variable is found from the element

@@ -15,7 +15,8 @@ differences the engine documents are accepted and nothing else:
 * where PySD stops on an arithmetic error (ZeroDivisionError, OverflowError, ValueError)
   the engine follows numpy and gives inf or nan: at least one value must be non-finite;
 * where PySD gives a complex number (a negative base to a fractional power) the engine
-  gives nan;
+  gives nan, also when ABS, MIN or MAX turn PySD's complex number back into a real one
+  (the engine's exact Python-float pass must then have stopped on that error);
 * a negative number in brackets raised to a power, ``(-2)^2``, is refused by the engine
   (PySD drops the brackets; Vensim does not).
 
@@ -139,6 +140,10 @@ class Outcome:
 
     values: dict | None = None
     error: BaseException | None = None
+    #: the engine only: its exact (Python float) pass stopped on an arithmetic error, i.e. the
+    #: model leaves the reals (a negative base to a fractional power, which PySD turns into a
+    #: complex number that ABS, MIN or MAX can bring back to a real one) or divides by zero
+    leaves_reals: bool = False
 
 
 def run_pysd(text: str, folder: Path) -> Outcome:
@@ -163,10 +168,17 @@ def run_engine(text: str, folder: Path) -> Outcome:
     path.write_text(text, encoding="utf-8")
     try:
         with np.errstate(all="ignore"):
-            df = compile_model(path, cache=False).run()
+            model = compile_model(path, cache=False)
+            df = model.run()
     except EngineError as exc:
         return Outcome(error=exc)
-    return Outcome(values={c: df[c].to_numpy(float) for c in df.columns})
+    try:  # run() falls back to numpy after such an error; ask the Python-float pass alone
+        model._execute("scalar", list(model._ir.columns), model._prepare(None, batch=False),
+                       model._controls(model._prepare(None, batch=False), {}))
+        leaves = False
+    except (ZeroDivisionError, OverflowError, ValueError):
+        leaves = True
+    return Outcome(values={c: df[c].to_numpy(float) for c in df.columns}, leaves_reals=leaves)
 
 
 _BRACKETED_NEGATIVE_BASE = re.compile(r"(?<![\w)])(\()+-[\d.eE]+(\))+\^")
@@ -200,6 +212,8 @@ def compare(text: str, pysd: Outcome, engine: Outcome) -> str | None:
         ref = ref.astype(float)
         same = (np.isclose(got, ref, rtol=RTOL, atol=1e-12) | (np.isnan(got) & np.isnan(ref))
                 | (got == ref))
+        if engine.leaves_reals:
+            same |= ~np.isfinite(got)  # numpy's nan or inf where PySD's Python went complex
         if not np.all(same):
             i = int(np.argmin(same))
             return f"'{name}' at step {i}: PySD {ref[i]!r}, engine {got[i]!r}"

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from gzsim import outside_view as ov
+from gzsim.outside_view import class_paces as ov_paces
 from gzsim.errors import GzsimError, UsageError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,9 +60,9 @@ def test_windows_rule():
     assert sorted(zip(gz["start_year"], gz["end_year"])) == [(2010, 2015), (2015, 2020)]
     assert (ov.paces("rd_intensity", until=2015)["end_year"] <= 2015).all()
     # closest to five years; a tie between 4 and 6 goes to the longer window
-    assert ov._windows([2014, 2016, 2020], 2020) == [(2014, 2020)]
-    assert ov._windows([2011, 2015, 2019, 2020], 2020) == [(2015, 2020), (2011, 2015)]
-    assert ov._windows([2019, 2020], 2020) == []
+    assert ov_paces._windows([2014, 2016, 2020], 2020) == [(2014, 2020)]
+    assert ov_paces._windows([2011, 2015, 2019, 2020], 2020) == [(2015, 2020), (2011, 2015)]
+    assert ov_paces._windows([2019, 2020], 2020) == []
 
 
 def test_duplicates_keep_the_exact_row():

@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     levers = sub.add_parser("levers", parents=[model_opt], help="list the policy levers")
     levers.add_argument("--lang", choices=("en", "zh"), default="en", help="label language")
+    levers.add_argument("--uncertain", action="store_true",
+                        help="list the uncertain parameters instead: distribution, range and source "
+                             "('assumption' where no published estimate exists)")
     levers.set_defaults(func=_cmd_levers)
 
     validate = sub.add_parser("validate", parents=[model_opt, engine_opt],
@@ -175,9 +178,17 @@ def _cmd_levers(args: argparse.Namespace) -> int:
     from .loading import catalogue_path
 
     catalogue = load_catalogue(catalogue_path(args.model))
-    rows = [("id", "unit", "default", "min", "max", "label")]
-    rows += [(lv.id, lv.unit, f"{lv.default:g}", f"{lv.min:g}", f"{lv.max:g}", lv.label(args.lang))
-             for lv in catalogue.levers]
+    if args.uncertain:
+        rows = [("id", "unit", "distribution", "min", "max", "source", "label")]
+        for u in catalogue.uncertain:
+            lo, hi = u.distribution.bounds
+            source = u.source if len(u.source) <= 40 else u.source[:39] + "…"
+            rows.append((u.id, u.unit, u.distribution.kind, f"{lo:g}", f"{hi:g}", source,
+                         u.label(args.lang)))
+    else:
+        rows = [("id", "unit", "default", "min", "max", "label")]
+        rows += [(lv.id, lv.unit, f"{lv.default:g}", f"{lv.min:g}", f"{lv.max:g}", lv.label(args.lang))
+                 for lv in catalogue.levers]
     widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [c + " " * (w - _width(c)) for c, w in zip(row, widths)]

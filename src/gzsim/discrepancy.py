@@ -49,8 +49,9 @@ def from_scale(values, share: bool) -> np.ndarray:
 
 
 def draw_z(spec: Mapping | None, n: int, rng: np.random.Generator) -> pd.DataFrame:
-    """One standard normal per sample and indicator the term applies to (none without a term)."""
-    ids = list(spec["indicators"]) if spec else []
+    """One standard normal per sample and indicator the term applies to (none without a term, or
+    with a zero sigma: inputs that change nothing would only crowd the sensitivity analyses)."""
+    ids = list(spec["indicators"]) if spec and float(spec["sigma"]) > 0 else []
     return pd.DataFrame({PREFIX + i: rng.standard_normal(n) for i in ids},
                         index=pd.RangeIndex(1, n + 1, name="sample"))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ._fs import resolved
 from .catalogue import load_catalogue
-from .engines import make_engine
+from .simulators import make_engine
 from .errors import CatalogueError
 from .model import Model
 from .paths import bundled_catalogue

@@ -22,7 +22,7 @@ import pandas as pd
 from . import discrepancy
 from .catalogue import Catalogue, vensim_key
 from .control import check_controls
-from .engines import Engine, Param, time_grid
+from .simulators import Engine, Param, time_grid
 from .errors import CatalogueError, EngineError, UsageError
 from .sampling import MAX_DRAWS, check_run_size, check_sample_count, draw_parameters
 from .scenario import ResolvedScenario, load_scenario, require_distinct_names
@@ -46,7 +46,7 @@ class Model:
     ----------
     catalogue : Catalogue
     engine : Engine
-        Any object following :class:`gzsim.engines.Engine`.
+        Any object following :class:`gzsim.simulators.Engine`.
     calibration : gzsim.calibration.Calibration, optional
         Fitted parameters: every run starts from its fixed overrides and the
         ensemble's central member, and Monte-Carlo samples draw from its

@@ -1,9 +1,9 @@
 """What drives a target's uncertainty: the drawn inputs its value moves with most.
 
-A cheap, sample-based reading (no extra runs): the squared Spearman rank
-correlation between each drawn input and the target's value over the same
-Monte-Carlo samples, the share of the value's rank variance each input
-explains on its own.  Sobol' indices (``gzsim sensitivity``) are the
+A cheap, sample-based reading: the squared Spearman rank correlation
+between each drawn input and the target's value over the same Monte-Carlo
+samples (the share of the value's rank variance each input explains on its
+own), among the inputs that act on the indicator at all (one small batch).  Sobol' indices (``gzsim sensitivity``) are the
 thorough answer; this one is small enough for every slider move.
 
 Each input is labelled by its kind, so a reader sees where the uncertainty
@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import discrepancy
 
-__all__ = ["Driver", "top_drivers", "KINDS"]
+__all__ = ["Driver", "top_drivers", "acting_inputs", "KINDS"]
 
 #: Kind of a drawn input -> (English, Chinese) label.
 KINDS = {
@@ -73,14 +73,41 @@ def _describe(model, column: str) -> tuple[str, str, str]:
     return label_en, label_zh, "identified" if identified.get(column) == "yes" else "unidentified"
 
 
-def top_drivers(model, draws: pd.DataFrame, values: np.ndarray, k: int = 3) -> list[Driver]:
-    """The *k* drawn inputs whose ranks move most with *values* (one per sample of *draws*)."""
+def acting_inputs(model, scenario, draws: pd.DataFrame, indicator: str) -> set[str]:
+    """The columns of *draws* that change *indicator* at all: each moved alone to its smallest
+    and largest drawn value, the others at their medians (one batch of 2 x columns + 1 runs).
+
+    A parameter can be correlated with the answer in the ensemble without acting on it (it was
+    fitted together with one that does, e.g. the S&T SME registration share with the size of
+    the firm pool); naming it as a driver would send the reader to the wrong lever.
+    """
+    columns = list(draws.columns)
+    base = draws.median(axis=0)
+    rows = [base.to_numpy(dtype=float)]
+    for j, c in enumerate(columns):
+        for end in (draws[c].min(), draws[c].max()):
+            row = base.to_numpy(dtype=float).copy()
+            row[j] = end
+            rows.append(row)
+    frame = pd.DataFrame(rows, columns=columns)
+    out = np.asarray(model.run_batch(scenario, draws=frame, indicators=[indicator])[indicator], float)
+    scale = np.nanmax(np.abs(out[0])) or 1.0
+    moved = np.nanmax(np.abs(out[1:] - out[0]), axis=1) > 1e-9 * scale
+    return {c for j, c in enumerate(columns) if moved[2 * j] or moved[2 * j + 1]}
+
+
+def top_drivers(model, draws: pd.DataFrame, values: np.ndarray, k: int = 3,
+                acting: set[str] | None = None) -> list[Driver]:
+    """The *k* drawn inputs whose ranks move most with *values* (one per sample of *draws*),
+    among the *acting* ones when given (see :func:`acting_inputs`)."""
     values = np.asarray(values, dtype=float)
     ok = np.isfinite(values)
     if ok.sum() < 10 or np.ptp(values[ok]) == 0:
         return []
     x = draws.to_numpy(dtype=float)[ok]
     varying = np.ptp(x, axis=0) > 0
+    if acting is not None:
+        varying &= np.array([c in acting for c in draws.columns])
     rx, ry = _ranks(x[:, varying]), _ranks(values[ok])
     rx -= rx.mean(axis=0)
     ry -= ry.mean()

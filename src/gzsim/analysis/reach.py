@@ -37,7 +37,7 @@ from ..targets import Targets
 from .common import (check_count, check_seed, met, resolve_targets, select_targets,
                      target_values)
 from .distributed import Execution
-from .drivers import top_drivers
+from .drivers import acting_inputs, top_drivers
 from .plan_period import Measure, measure_of, period_for, plan_period_values
 from .runner import BatchRunner
 
@@ -96,11 +96,12 @@ def _pace_columns(t: Any, values: np.ndarray, years: np.ndarray) -> dict[str, An
             "class_pace_max": check.class_max, "pace_beyond": check.beyond}
 
 
-def _driver_columns(model: Any, t: Any, draws: pd.DataFrame, values: np.ndarray) -> dict[str, str]:
+def _driver_columns(model: Any, sc: Any, t: Any, draws: pd.DataFrame,
+                    values: np.ndarray) -> dict[str, str]:
     """The inputs a headline target's value moves with most (see :mod:`.drivers`)."""
     if not t.headline or not len(draws):
         return {"drivers": "", "drivers_zh": ""}
-    found = top_drivers(model, draws, values)
+    found = top_drivers(model, draws, values, acting=acting_inputs(model, sc, draws, t.id))
     return {"drivers": "; ".join(d.text("en") for d in found),
             "drivers_zh": "；".join(d.text("zh") for d in found)}
 
@@ -111,8 +112,8 @@ def trust_notes(table: pd.DataFrame, lang: str = "en", coverage: str | None = No
     lines = []
     for row in table[table["drivers"].fillna("") != ""].itertuples(index=False):
         drivers = row.drivers_zh if lang == "zh" else row.drivers
-        head = (f"{row.target}：不确定性主要来自{drivers}" if lang == "zh" else
-                f"{row.target}: uncertainty driven mostly by {drivers}")
+        head = (f"{row.scenario} {row.target}：不确定性主要来自{drivers}" if lang == "zh" else
+                f"{row.scenario} {row.target}: uncertainty driven mostly by {drivers}")
         lines.append(head + (f"{'。' if lang == 'zh' else '. '}{coverage}" if coverage else "."))
     return lines
 
@@ -160,7 +161,7 @@ def _scenario_rows(runner: BatchRunner, sc: Any, targets: Targets, *, samples: i
             "end_value": _median(plan[Measure.LEVEL]), "cumulative": _median(plan[Measure.CUMULATIVE]),
             "cagr": _median(plan[Measure.CAGR]), "samples": samples,
             **_pace_columns(t, mc[t.id], years),
-            **_driver_columns(model, t, draws, values),
+            **_driver_columns(model, sc, t, draws, values),
         })
     if headline:
         p = float(joint.mean())

@@ -124,14 +124,14 @@ def scoreboard(simulations: Sequence[Simulation], targets: Iterable[Target]) -> 
     return _reach(simulations, targets)
 
 
-def trust_sentences(model, sim: Simulation, targets: Iterable[Target], lang: str) -> dict[str, str]:
+def trust_sentences(model, scenario, sim: Simulation, targets: Iterable[Target], lang: str) -> dict[str, str]:
     """Per headline target: what drives its uncertainty in *sim*, and the backtest's coverage.
 
     The plain line issue 12 asks of every briefing: where the uncertainty comes from (regime
     inputs, parameters the data do not identify, model error) and how the model did in
     hindcasts (``calibration/backtest``).
     """
-    from ..analysis.drivers import top_drivers
+    from ..analysis.drivers import acting_inputs, top_drivers
     from ..backtest.report import coverage_line
 
     if sim.draws is None or not len(sim.draws):
@@ -142,7 +142,8 @@ def trust_sentences(model, sim: Simulation, targets: Iterable[Target], lang: str
     for target in targets:
         if not target.headline:
             continue
-        found = top_drivers(model, sim.draws, _measured(sim, target))
+        found = top_drivers(model, sim.draws, _measured(sim, target),
+                            acting=acting_inputs(model, scenario, sim.draws, target.id))
         if not found:
             continue
         if lang == "zh":

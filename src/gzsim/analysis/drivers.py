@@ -14,7 +14,10 @@ one they do, a scenario input, or the model-discrepancy term.
 
 from __future__ import annotations
 
+import functools
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -47,6 +50,12 @@ class Driver:
         return f"{label} ({kind})"
 
 
+@functools.lru_cache(maxsize=1)
+def _parameter_labels() -> dict:
+    """Labels of calibrated constants without a catalogue entry (``ui/parameters.toml``)."""
+    return tomllib.loads((Path(__file__).parents[1] / "ui" / "parameters.toml").read_text(encoding="utf-8"))
+
+
 def _ranks(x: np.ndarray) -> np.ndarray:
     return np.argsort(np.argsort(x, axis=0), axis=0).astype(float)
 
@@ -60,7 +69,8 @@ def _describe(model, column: str) -> tuple[str, str, str]:
     for lever in cat.levers:
         if lever.vensim == column:
             return lever.label_en, lever.label_zh, "scenario"
-    label_en = label_zh = column
+    named = _parameter_labels().get(column, {})
+    label_en, label_zh = named.get("en", column), named.get("zh", column)
     for u in cat.uncertain:
         if u.vensim == column:
             label_en, label_zh = u.label_en, u.label_zh

@@ -203,7 +203,7 @@ def build_brief(model: Model, scenarios: Sequence[ResolvedScenario], out: str | 
                         samples=samples_text, date=today)
     paras = paragraphs(targets, board, sims, catalogue, labels, used)
     trust = trust_sentences(model, scenarios[0], sims[0], targets, used)  # how far to trust each headline answer
-    paras = [(t, f"{p} {trust[t.id]}" if t.id in trust else p) for t, p in paras]
+    paras = [(t, f"{p} {trust[t]}" if t in trust else p) for t, p in paras]
     joint = joint_text(board, labels, used)
     ordered = [t for t, _ in paras]
     # No clock time in the record: the same inputs and seed give the same record.

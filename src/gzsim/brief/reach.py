@@ -124,7 +124,7 @@ def scoreboard(simulations: Sequence[Simulation], targets: Iterable[Target]) -> 
     return _reach(simulations, targets)
 
 
-def trust_sentences(model, scenario, sim: Simulation, targets: Iterable[Target], lang: str) -> dict[str, str]:
+def trust_sentences(model, scenario, sim: Simulation, targets: Iterable[Target], lang: str) -> dict[Target, str]:
     """Per headline target: what drives its uncertainty in *sim*, and the backtest's coverage.
 
     The plain line issue 12 asks of every briefing: where the uncertainty comes from (regime
@@ -148,8 +148,8 @@ def trust_sentences(model, scenario, sim: Simulation, targets: Iterable[Target],
             continue
         if lang == "zh":
             text = "不确定性主要来自" + "；".join(d.text("zh") for d in found) + "。"
-            out[target.id] = text + (coverage + "。" if coverage else "")
+            out[target] = text + (coverage + "。" if coverage else "")
         else:
             text = "Its uncertainty is driven mostly by " + "; ".join(d.text("en") for d in found) + "."
-            out[target.id] = text + (f" {coverage}." if coverage else "")
+            out[target] = text + (f" {coverage}." if coverage else "")
     return out

@@ -408,10 +408,14 @@ with tab_analysis:
         if st.button(T("run_analysis"), key="run_analysis"):
             from gzsim.ui.analyses import run_analysis
 
-            with st.spinner(T(kind)):
-                note, table = run_analysis(kind, model, _scenario(source, key_overrides),
-                                           _scenario(baseline_file, ()), seed=SEED)
-            st.session_state["analysis_result"] = (kind, choice, key_overrides, note, table)
+            try:
+                with st.spinner(T(kind)):
+                    note, table = run_analysis(kind, model, _scenario(source, key_overrides),
+                                               _scenario(baseline_file, ()), seed=SEED)
+            except GzsimError as error:  # e.g. no lever left to move: say so, without a traceback
+                st.error(str(error))
+            else:
+                st.session_state["analysis_result"] = (kind, choice, key_overrides, note, table)
         stored = st.session_state.get("analysis_result")
         if stored and stored[1:3] == (choice, key_overrides):  # results of other settings are not shown
             st.subheader(T(stored[0]))

@@ -68,14 +68,6 @@ def _simulation(scenario_file: Source, overrides: Overrides, name: str):
     return simulation(_model(), scenario_file, overrides, name, samples=SAMPLES, seed=SEED)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _chart_png(indicator_id: str, runs: tuple[tuple[Source, Overrides, str], ...], lang: str) -> bytes:
-    simulations = [_simulation(f, o, name) for f, o, name in runs]
-    targets = _scenario(runs[-1][0], runs[-1][1]).targets
-    # The same chart function as the briefing pack; the app only lays it out.
-    return chart_png(_model(), indicator_id, simulations, targets, _history(), lang)
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def _chart_file(indicator_id: str, runs: tuple[tuple[Source, Overrides, str], ...], lang: str, fmt: str) -> bytes:
     simulations = [_simulation(f, o, name) for f, o, name in runs]
@@ -319,25 +311,25 @@ with tab_board:
 
 with tab_charts:
     if tab_charts.open:
+        from gzsim.charts.forecast import source_line
+        from gzsim.ui.interactive import interactive_chart
+
         runs = []
         if not (source == baseline_file and not overrides):
             runs.append((baseline_file, (), T("baseline")))
         runs.append((source, key_overrides, current_name))
-        if st.toggle(T("interactive"), key="interactive_chart", help=T("interactive_help")):
-            from gzsim.ui.interactive import interactive_chart
-
-            names = {i.id: i.label(lang) for i in catalogue.indicators}
-            picked_id = st.selectbox(T("chart_indicator_view"), list(names), format_func=names.get,
-                                     key="interactive_indicator")
-            indicator = next(i for i in catalogue.indicators if i.id == picked_id)
-            st.altair_chart(interactive_chart([_simulation(f, o, name) for f, o, name in runs], picked_id,
-                                              history=_history(), targets=scenario.targets, title=names[picked_id],
-                                              unit=unit_label(indicator.unit, lang)), width="stretch")
-        else:
-            columns = st.columns(2)
-            for i, indicator in enumerate(catalogue.indicators):
-                with columns[i % 2]:
-                    st.image(_chart_png(indicator.id, tuple(runs), lang), width="stretch")
+        simulations = [_simulation(f, o, name) for f, o, name in runs]
+        st.caption(T("charts_note", samples=SAMPLES))
+        columns = st.columns(2)
+        for i, indicator in enumerate(catalogue.indicators):
+            # Drawn by the browser (Vega-Lite): the server only sends quantiles, so a slider move
+            # does not wait for matplotlib; hover for values, drag to pan, scroll to zoom.
+            with columns[i % 2]:
+                st.altair_chart(interactive_chart(simulations, indicator.id, history=_history(),
+                                                  targets=scenario.targets, title=indicator.label(lang),
+                                                  unit=indicator.unit, lang=lang),
+                                width="stretch", key=f"chart_{indicator.id}")
+                st.caption(source_line(_history(), indicator.id, lang))
 
 with tab_downloads:
     st.info(T("share_upload") if upload else T("share"))
@@ -374,9 +366,11 @@ with tab_downloads:
         chart_id = st.selectbox(T("chart_indicator"), list(indicator_labels), key="download_indicator",
                                 format_func=indicator_labels.get)
         png, svg = st.columns(2)
-        png.download_button(T("download_png"), _chart_file(chart_id, tuple(chart_runs), lang, "png"),
+        # Drawn (matplotlib, as in the brief) when the button is pressed, not on every rerun.
+        chart_args = (chart_id, tuple(chart_runs), lang)
+        png.download_button(T("download_png"), lambda args=chart_args: _chart_file(*args, "png"),
                             file_name=f"{stem}_{chart_id}.png", mime="image/png", key="download_png")
-        svg.download_button(T("download_svg"), _chart_file(chart_id, tuple(chart_runs), lang, "svg"),
+        svg.download_button(T("download_svg"), lambda args=chart_args: _chart_file(*args, "svg"),
                             file_name=f"{stem}_{chart_id}.svg", mime="image/svg+xml", key="download_svg")
 
 with tab_compare:

@@ -75,7 +75,6 @@ def test_interactive_chart_and_stock_flow_diagram_render(server, browser):
         page.goto(server, wait_until="domcontentloaded")
         _joint(page)
         page.get_by_role("tab", name="Charts").click()
-        page.get_by_text("Interactive", exact=True).click()
         chart = page.get_by_test_id("stVegaLiteChart").first
         chart.locator("canvas, svg").first.wait_for(timeout=60_000)
         page.get_by_role("tab", name="Model").click()

@@ -30,7 +30,7 @@ from .strings import text, unit_label
 from .style import (DATA_COLOUR, PLAN_SHADE, SCENARIO_COLOURS, Style, display,
                     font_family, rc_params, style_for, wrap)
 
-__all__ = ["forecast_chart", "PLAN_PERIOD"]
+__all__ = ["forecast_chart", "source_line", "PLAN_PERIOD"]
 
 #: First and last calendar year of the 14th five-year plan.
 PLAN_PERIOD = (2021, 2025)
@@ -86,6 +86,11 @@ def _source_line(rows: pd.DataFrame, lang: str, note: str | None) -> str:
     else:
         parts.append(text("source_none", lang))
     return display(text("source_sep", lang).join(parts))
+
+
+def source_line(history: pd.DataFrame | None, indicator: str, lang: str, note: str | None = None) -> str:
+    """The chart's source line (model, then each data source with its years), e.g. for a caption."""
+    return _source_line(_history_rows(history, indicator), lang, note)
 
 
 def _subtitle(series: Sequence[IndicatorSeries], lang: str) -> str:

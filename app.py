@@ -69,6 +69,24 @@ def _simulation(scenario_file: Source, overrides: Overrides, name: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _run_records(scenario_file: Source, overrides: Overrides, name: str) -> dict:
+    from gzsim.ui.interactive import run_records
+
+    return run_records(_simulation(scenario_file, overrides, name))
+
+
+@st.cache_data(show_spinner=False)
+def _history_parts(lang: str) -> tuple[dict, dict]:
+    # Per indicator: the observations as chart rows and the chart's source line (same every move).
+    from gzsim.charts.forecast import source_line
+    from gzsim.ui.interactive import history_records
+
+    history = _history()
+    return (history_records(history, lang),
+            {i.id: source_line(history, i.id, lang) for i in _model().catalogue.indicators})
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def _chart_file(indicator_id: str, runs: tuple[tuple[Source, Overrides, str], ...], lang: str, fmt: str) -> bytes:
     simulations = [_simulation(f, o, name) for f, o, name in runs]
     targets = _scenario(runs[-1][0], runs[-1][1]).targets
@@ -311,25 +329,25 @@ with tab_board:
 
 with tab_charts:
     if tab_charts.open:
-        from gzsim.charts.forecast import source_line
-        from gzsim.ui.interactive import interactive_chart
+        from gzsim.ui.interactive import chart_spec, target_records
 
         runs = []
         if not (source == baseline_file and not overrides):
             runs.append((baseline_file, (), T("baseline")))
         runs.append((source, key_overrides, current_name))
-        simulations = [_simulation(f, o, name) for f, o, name in runs]
+        records = [_run_records(f, o, name) for f, o, name in runs]
+        observed, sources = _history_parts(lang)
         st.caption(T("charts_note", samples=SAMPLES))
         columns = st.columns(2)
         for i, indicator in enumerate(catalogue.indicators):
             # Drawn by the browser (Vega-Lite): the server only sends quantiles, so a slider move
             # does not wait for matplotlib; hover for values, drag to pan, scroll to zoom.
             with columns[i % 2]:
-                st.altair_chart(interactive_chart(simulations, indicator.id, history=_history(),
-                                                  targets=scenario.targets, title=indicator.label(lang),
-                                                  unit=indicator.unit, lang=lang),
-                                width="stretch", key=f"chart_{indicator.id}")
-                st.caption(source_line(_history(), indicator.id, lang))
+                spec = chart_spec(indicator.id, [row for r in records for row in r.get(indicator.id, [])],
+                                  observed.get(indicator.id, []), target_records(scenario.targets, indicator.id, lang),
+                                  title=indicator.label(lang), unit=indicator.unit, lang=lang)
+                st.vega_lite_chart(spec=spec, width="stretch", key=f"chart_{indicator.id}")
+                st.caption(sources[indicator.id])
 
 with tab_downloads:
     st.info(T("share_upload") if upload else T("share"))

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import gzsim
-from gzsim.charts import load_history, unit_label
+from gzsim.charts import load_history
 from gzsim.errors import GzsimError, UsageError
 from gzsim.paths import repo_root, scenarios_dir
 from gzsim.provenance import dumps
@@ -28,8 +28,10 @@ from gzsim.ui.compute import (
     simulation,
     workbook_bytes,
 )
+from gzsim.ui.levers import slider_format, slider_unit, value_text
 from gzsim.ui.model_text import equation_block, variable_names
-from gzsim.ui.scoreboard import scoreboard
+from gzsim.charts.numbers import format_probability
+from gzsim.ui.scoreboard import SHOWN, probability_text, scoreboard
 from gzsim.ui.upload import MAX_UPLOAD_BYTES, UploadedScenario, check_upload
 
 BASELINE = "baseline"
@@ -37,7 +39,8 @@ UPLOAD = "uploaded_scenario"  # session key of the accepted upload (an UploadedS
 UPLOAD_MB = 1  # Streamlit's own limit, in its unit (MB, 1 the least): gzsim.ui.upload allows 64 KiB
 STATUS_LIGHT = {"on track": "background-color: #c8e6c9; color: #1b5e20",
                 "at risk": "background-color: #ffe0b2; color: #8a4b00",
-                "off track": "background-color: #ffcdd2; color: #b71c1c"}
+                "off track": "background-color: #ffcdd2; color: #b71c1c",
+                "unreachable": "background-color: #e0e0e0; color: #212121"}
 
 st.set_page_config(page_title="gzsim — Ganzhou S&T plan", layout="wide")
 
@@ -61,6 +64,20 @@ def _scenario(scenario_file: Source, overrides: Overrides):
 @st.cache_data(show_spinner=False, max_entries=64)
 def _reach(scenario_file: Source, overrides: Overrides) -> pd.DataFrame:
     return reach_table(_model(), scenario_file, overrides, samples=SAMPLES, seed=SEED)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _ceiling(scenario_file: Source, overrides: Overrides) -> pd.DataFrame:
+    # Depends on the scenario inputs only (every policy lever is set to a bound): keyed by those.
+    return _ceiling_for(scenario_file, tuple((k, v) for k, v in overrides
+                                            if _model().catalogue.lever(k).kind != "policy"))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _ceiling_for(scenario_file: Source, inputs: Overrides) -> pd.DataFrame:
+    from gzsim.analysis.ceiling import lever_ceiling
+
+    return lever_ceiling(_model(), _scenario(scenario_file, inputs), samples=200, seed=SEED)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -212,13 +229,14 @@ if st.session_state.get("upload_problems"):
     st.sidebar.code("\n".join(st.session_state["upload_problems"]), language=None, wrap_lines=True)
 
 
-def _fmt(value: float) -> str:
-    return f"{value:,.4g}"
-
-
-def _path_text(value) -> str:
+def _path_text(lever, value) -> str:
+    # e.g. "ramp start_year: 2021, end_year: 2025, start: 9.6 %/year, end: 12 %/year"
     kind, spec = next(iter(value.to_dict().items()))
-    return f"{kind} " + ", ".join(f"{k}: {_fmt(v) if isinstance(v, float) else v}" for k, v in spec.items())
+    def shown(k, v):
+        if not isinstance(v, (int, float)):
+            return str(v)
+        return f"{v:.0f}" if "year" in k else value_text(lever, v, lang)
+    return f"{kind} " + ", ".join(f"{k}: {shown(k, v)}" for k, v in spec.items())
 
 
 def _reset(key: str, value: float) -> None:
@@ -252,10 +270,10 @@ for group in groups:
             help_text = lever.help_en if lang == "en" else lever.help_zh
             if lever.source:
                 help_text += "\n\n" + T("source", source=lever.source)
-            unit = unit_label(lever.unit, lang)
-            label = lever.label(lang) if unit in lever.label(lang) else f"{lever.label(lang)} ({unit})"
+            unit = slider_unit(lever, lang)
+            label = lever.label(lang) if not unit or unit in lever.label(lang) else f"{lever.label(lang)} ({unit})"
             if not isinstance(saved, float):  # a time path: shown as such, replaceable by a constant
-                st.caption(f"**{lever.label(lang)}** — " + T("time_path", path=_path_text(saved)), help=help_text)
+                st.caption(f"**{lever.label(lang)}** — " + T("time_path", path=_path_text(lever, saved)), help=help_text)
                 if f"{key}:const" not in st.session_state:
                     st.session_state[f"{key}:const"] = lever.id in query_levers
                 if st.checkbox(T("replace_constant"), key=f"{key}:const"):
@@ -263,16 +281,21 @@ for group in groups:
                         st.session_state[key] = float(query_levers.get(lever.id, lever.default))
                     overrides[lever.id] = st.slider(label, min_value=float(lever.min), max_value=float(lever.max),
                                                     step=float(lever.step) if lever.step else None,
+                                                    format=slider_format(lever, st.session_state[key]),
                                                     help=help_text, key=key)
                 continue
             if key not in st.session_state:
                 st.session_state[key] = float(query_levers.get(lever.id, saved))
+            # The format shows the scenario's value exactly (0.096 as 9.6 %, not 0.10).
             moved = st.slider(label, min_value=float(lever.min), max_value=float(lever.max),
-                              step=float(lever.step) if lever.step else None, help=help_text, key=key)
-            st.caption(T("range", min=_fmt(lever.min), max=_fmt(lever.max), unit=unit, value=_fmt(saved)))
+                              step=float(lever.step) if lever.step else None, help=help_text, key=key,
+                              format=slider_format(lever, saved, st.session_state[key]))
+            st.caption(T("range", min=value_text(lever, lever.min, lang), max=value_text(lever, lever.max, lang),
+                         value=value_text(lever, saved, lang)))
             if moved != saved:
                 overrides[lever.id] = moved
-                st.button(T("reset", value=_fmt(saved)), key=f"{key}:reset", on_click=_reset, args=(key, saved))
+                st.button(T("reset", value=value_text(lever, saved, lang)), key=f"{key}:reset", on_click=_reset,
+                          args=(key, saved))
 
 key_overrides: Overrides = tuple(sorted(overrides.items()))
 # The address bar always holds the current settings: copy it to share them (not an upload's:
@@ -292,17 +315,15 @@ st.caption(T("changes", n=len(overrides)) if overrides else T("no_changes"))
 tab_board, tab_charts, tab_compare, tab_analysis, tab_model, tab_downloads = st.tabs(
     [T(name) for name in TABS], key=f"tab_{lang}", on_change="rerun")
 
-board = scoreboard(current, base, scenario.targets, lang)
-labels = {
-    "target": T("col_target"), "status": T("col_status"), "probability": T("col_probability"),
-    "baseline_probability": T("col_baseline_probability"), "threshold": T("col_threshold"),
-    "median": T("col_current"), "interval": T("col_interval"), "baseline": T("col_baseline"),
-}
-shown = board.assign(status=[f"● {T(s.replace(' ', '_'))}" for s in board["status"]])
-shown = shown[list(labels)].rename(columns=labels)
+board = scoreboard(current, base, scenario.targets, lang, ceiling=_ceiling(source, key_overrides))
+shown = board.assign(status=[f"● {T(s.replace(' ', '_') + ('_short' if s == 'unreachable' else ''))}"
+                             + ("" if ok else " ≈")
+                             for s, ok in zip(board["status"], board["settled"])])
+shown = shown[[column for column, _ in SHOWN]].rename(columns={column: T(key) for column, key in SHOWN})
 # Traffic lights as cell colours (emoji need a font the browser may not have).
 lights = [STATUS_LIGHT.get(s, "") for s in board["status"]]
-styled = shown.style.apply(lambda column: lights, subset=[T("col_status")])
+styled = shown.style.apply(lambda column: lights, subset=[T("col_status")]).format(
+    {T("col_probability"): lambda p: probability_text(p, SAMPLES), T("col_baseline_probability"): format_probability})
 with tab_board:
     st.subheader(T("scoreboard"))
     # The instant answer: the joint probability of the headline targets and the count on track.
@@ -313,7 +334,8 @@ with tab_board:
     left, right = st.columns(2)
     if len(joint):
         p, p0 = float(joint["probability"].iloc[0]), float(joint["baseline_probability"].iloc[0])
-        left.metric(T("all_headline"), f"{100 * p:.1f} %", delta=T("vs_baseline_points", delta=f"{100 * (p - p0):+.1f}"),
+        left.metric(T("all_headline"), format_probability(p),
+                    delta=T("vs_baseline_points", delta=f"{round(100 * p) - round(100 * p0):+d}"),
                     delta_color="normal" if p != p0 else "off", border=True)
     right.metric(T("on_track_count"), f"{on_track} / {len(targets_only)}",
                  delta=T("vs_baseline", delta=f"{on_track - base_on_track:+d}"),
@@ -323,9 +345,14 @@ with tab_board:
     # What reproduces these numbers (and tells two settings apart at a glance).
     st.caption(T("run_id", hash=_scenario(source, key_overrides).hash[:12], seed=SEED, samples=SAMPLES))
     st.dataframe(styled, hide_index=True, width="stretch",
-                 column_config={T("col_probability"): st.column_config.ProgressColumn(min_value=0.0, max_value=1.0,
-                                                                                        format="%.2f"),
-                                T("col_baseline_probability"): st.column_config.NumberColumn(format="%.2f")})
+                 column_config={T("col_target"): st.column_config.TextColumn(width=300),
+                                T("col_status"): st.column_config.TextColumn(width=120)})
+    notes = [T("legend_headline")]
+    if not board["settled"].all():
+        notes.append(T("legend_unsettled", samples=SAMPLES))
+    if not board["reachable"].all():
+        notes.append(T("legend_unreachable"))
+    st.caption(" ".join(notes))
 
 with tab_charts:
     if tab_charts.open:

@@ -108,7 +108,7 @@ def test_the_offered_scenario_file_loads_back_with_the_apps_settings(tmp_path):
 def test_the_answer_is_shown_as_metrics():
     at = _app()
     labels = [m.label for m in at.metric]
-    assert labels == ["All headline targets met together", "Targets on track (probability ≥ 0.8)"]
+    assert labels == ["All headline targets met together", "Targets on track (probability ≥ 80 %)"]
     before = at.metric[0].value
     _slider(at, "S&T budget growth").set_value(0.3).run()
     assert float(at.metric[0].value.split()[0]) > float(before.split()[0])

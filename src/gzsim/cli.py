@@ -147,6 +147,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         result.to_csv(sys.stdout, index=False)
     else:
         write_results(result, args.out)
+        from .errors import display_path
+
+        names = ", ".join(dict.fromkeys(result["scenario"]))
+        print(f"wrote {display_path(args.out)}: {len(result):,} rows ({names}; {args.samples} samples; "
+              f"years {result['year'].min()}-{result['year'].max()})")
     return 0
 
 
@@ -160,9 +165,14 @@ def _cmd_levers(args: argparse.Namespace) -> int:
     from .loading import catalogue_path
 
     catalogue = load_catalogue(catalogue_path(args.model))
-    rows = [("id", "unit", "default", "min", "max", "label")]
-    rows += [(lv.id, lv.unit, f"{lv.default:g}", f"{lv.min:g}", f"{lv.max:g}", lv.label(args.lang))
-             for lv in catalogue.levers]
+    from .charts.strings import unit_label
+
+    header = {"en": ("id", "unit", "default", "min", "max", "label"),
+              "zh": ("标识", "单位", "默认值", "最小值", "最大值", "名称")}[args.lang]
+    # Values as written in a scenario file (0.096, not 9.6 %); units and labels in the language.
+    rows = [header]
+    rows += [(lv.id, unit_label(lv.unit, args.lang) or "-", f"{lv.default:g}", f"{lv.min:g}", f"{lv.max:g}",
+              lv.label(args.lang)) for lv in catalogue.levers]
     widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [c + " " * (w - _width(c)) for c, w in zip(row, widths)]

@@ -434,10 +434,20 @@ with tab_compare:
                 st.error(str(error))
         stored = st.session_state.get("compare_result")
         if stored and stored[0] == tuple(picked):  # results of another choice are not shown
-            st.dataframe(compare_table(stored[1], scenario.targets, lang), hide_index=True, width="stretch",
-                         column_config={f"{n}: probability": st.column_config.ProgressColumn(
-                             f"{n}: {T('col_probability')}", min_value=0.0, max_value=1.0, format="%.2f")
-                             for n in stored[0]})
+            from gzsim.ui.compare import compare_chart, status_of
+
+            reached = stored[1]
+            if overrides or upload:  # the sidebar's settings too, as the last column
+                reached = pd.concat([reached, current.assign(scenario=current_name)], ignore_index=True)
+            table = compare_table(reached, scenario.targets, lang)
+            names = [c for c in table.columns if c != "target"]
+            compare_styled = table.rename(columns={"target": T("col_target")}).style.format(
+                {n: (lambda p: f"{format_probability(p)} · {T(status_of(p).replace(' ', '_'))}") for n in names}
+            ).apply(lambda column: [STATUS_LIGHT.get(status_of(p), "") for p in column], subset=names)
+            st.vega_lite_chart(spec=compare_chart(table, lang), width="stretch", key="compare_chart")
+            st.dataframe(compare_styled, hide_index=True, width="stretch",
+                         column_config={T("col_target"): st.column_config.TextColumn(width=300)})
+            st.caption(T("compare_caption"))
 
 with tab_analysis:
     if tab_analysis.open:

@@ -180,15 +180,26 @@ def test_scenario_comparison_side_by_side_behind_a_button():
     at.button(key="run_compare").click().run()
     assert not at.exception
     table = at.dataframe[-1].value
-    assert [c for c in table.columns if c.endswith("probability")] == [
-        "baseline: probability", "plan: probability", "plan_push: probability"]
+    # one column per scenario (four and more fit at 1440 px), then a dot chart in the run colours
+    assert list(table.columns) == ["target", "baseline", "plan", "plan_push"]
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     model = gzsim.load_model()
     expected = reach(model, [model.load_scenario(scenarios_dir() / f"{n}.toml") for n in ("baseline", "plan")],
                      samples=500, seed=1)
     for name in ("baseline", "plan"):
         mine = expected[expected["scenario"] == name]
-        assert table[f"{name}: probability"].tolist() == mine["probability"].tolist()
-        assert table[f"{name}: status"].tolist() == mine["status"].tolist()
+        assert table[name].tolist() == mine["probability"].tolist()
+
+
+def test_comparison_follows_the_sidebar_and_speaks_chinese():
+    at = _app(lang="zh", st_budget_growth="0.2")
+    at.session_state["tab_zh"] = "情景比较"
+    at.run()
+    at.button(key="run_compare").click().run()
+    assert not at.exception, at.exception
+    table = at.dataframe[-1].value
+    assert list(table.columns) == ["目标", "baseline", "baseline (已修改)"]  # the edited settings are shown too
+    assert table["baseline (已修改)"].tolist() == at.dataframe[0].value["实现概率"].tolist()
 
 
 def test_comparison_default_on_the_baseline_runs_once_per_scenario():
@@ -196,4 +207,4 @@ def test_comparison_default_on_the_baseline_runs_once_per_scenario():
     assert at.multiselect(key="compare_scenarios").value == ["baseline"]  # not baseline twice
     at.button(key="run_compare").click().run()
     assert not at.exception and not at.error
-    assert list(at.dataframe[-1].value.columns) == ["target", "baseline: probability", "baseline: status"]
+    assert list(at.dataframe[-1].value.columns) == ["target", "baseline"]

@@ -459,18 +459,23 @@ with tab_analysis:
 
             try:
                 with st.spinner(T(kind)):
-                    note, table = run_analysis(kind, model, _scenario(source, key_overrides),
-                                               _scenario(baseline_file, ()), seed=SEED)
+                    view = run_analysis(kind, model, _scenario(source, key_overrides), _scenario(baseline_file, ()),
+                                        seed=SEED, lang=lang)
             except GzsimError as error:  # e.g. no lever left to move: say so, without a traceback
                 st.error(str(error))
             else:
-                st.session_state["analysis_result"] = (kind, choice, key_overrides, note, table)
+                st.session_state["analysis_result"] = (kind, choice, key_overrides, lang, view)
         stored = st.session_state.get("analysis_result")
-        if stored and stored[1:3] == (choice, key_overrides):  # results of other settings are not shown
+        if stored and stored[1:4] == (choice, key_overrides, lang):  # results of other settings are not shown
+            view = stored[4]
             st.subheader(T(stored[0]))
-            if stored[3]:
-                st.caption(stored[3])
-            st.dataframe(stored[4], hide_index=True, width="stretch")
+            st.markdown(f"**{view.takeaway}**")
+            if view.chart:
+                st.vega_lite_chart(spec=view.chart, width="stretch", key="analysis_chart")
+            if len(view.table):
+                st.dataframe(view.table, hide_index=True, width="stretch")
+            for note in view.notes:
+                st.caption(note)
 
 with tab_model:
     if tab_model.open:

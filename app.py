@@ -492,5 +492,7 @@ with tab_model:
             st.graphviz_chart(stock_flow_dot(text, variable=variable), width="stretch")
         fit_file = repo_root() / "calibration" / "ganzhou" / "fit.csv"
         if fit_file.exists():
+            from gzsim.ui.model_text import fit_table
+
             st.subheader(T("fit"))
-            st.dataframe(pd.read_csv(fit_file), hide_index=True, width="stretch")
+            st.dataframe(fit_table(pd.read_csv(fit_file), catalogue, lang), hide_index=True, width="stretch")

@@ -158,7 +158,7 @@ def test_model_tab_shows_an_equation_and_the_fit():
     at = _open(_app(), "Model")
     at.selectbox(key="model_variable").set_value("ST budget growth rate").run()
     assert any("ST budget growth rate=" in c.value for c in at.code)
-    assert any("mape" in d.value.columns for d in at.dataframe)
+    assert any("MAPE" in d.value.columns for d in at.dataframe)  # headers for reading, series by label
 
 
 def test_downloads_tab_offers_the_workbook_and_the_chosen_chart():

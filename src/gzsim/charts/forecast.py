@@ -26,7 +26,7 @@ from .fonts import usable_language
 from .history import HISTORY_KINDS, period_position
 from .numbers import format_number
 from .target_marks import draw_targets
-from .strings import text, unit_label
+from .strings import source_in, text, unit_label
 from .style import (DATA_COLOUR, PLAN_SHADE, SCENARIO_COLOURS, Style, display,
                     font_family, rc_params, style_for, wrap)
 
@@ -80,7 +80,7 @@ def _source_line(rows: pd.DataFrame, lang: str, note: str | None) -> str:
         for source, group in rows.groupby("source", sort=False):
             periods = text("period_list_sep", lang).join(dict.fromkeys(str(p) for p in group["period"]))
             # No line break inside "ch.1 s.1" or a list of years.
-            source = _SECTION.sub("\\1\u00a0\\2", str(source))
+            source = _SECTION.sub("\\1\u00a0\\2", source_in(str(source), lang))
             items.append(text("source_item", lang, source=source, periods=periods.replace(" ", "\u00a0")))
         parts.append(text("source_data", lang, sources=text("source_sep", lang).join(items)))
     else:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..charts.strings import text, unit_label
+from ..charts.strings import source_in, text, unit_label
 
 PLAN_PERIOD = (2021, 2025)
 QUANTILE_FIELDS = ("median", "p05", "p25", "p75", "p95")
@@ -71,7 +71,7 @@ def history_records(history: pd.DataFrame | None, lang: str, until: int | None =
     for r in rows.itertuples():
         out.setdefault(str(r.indicator), []).append(
             {"year": float(r.x), "value": _clean(float(r.value)), "kind": text(f"kind_{r.kind}", lang),
-             "source": str(r.source)})
+             "source": source_in(str(r.source), lang)})
     return out
 
 

@@ -484,7 +484,7 @@ with tab_model:
         if names:
             variable = st.selectbox(T("variable"), names, key="model_variable")
             st.caption(T("equation"))
-            st.code(equation_block(text, variable) or "", language="text")
+            st.code(equation_block(text, variable) or "", language="text", wrap_lines=True)  # no clipped comment
             st.subheader(T("stock_flow"))
             st.caption(T("stock_flow_note"))
             from gzsim.ui.stock_flow import stock_flow_dot

@@ -150,3 +150,15 @@ def test_no_half_empty_page_before_the_charts(tmp_path):
                      joint="", paragraphs=[(None, "Some words. " * 120)], charts=charts)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
     assert len(drawn) == 3 and pages == 2
+
+
+def test_workbook_numbers_are_formatted_and_keep_full_precision(brief):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(brief / "brief.xlsx")["scoreboard"]
+    header = [c.value for c in sheet[1]]
+    probability = sheet.cell(row=2, column=header.index("probability") + 1)
+    median = sheet.cell(row=2, column=header.index("median") + 1)
+    assert probability.number_format == "0.0%"
+    assert median.number_format.startswith("#,##0")
+    assert isinstance(median.value, float)  # the value itself is not rounded

@@ -21,17 +21,18 @@ from gzsim.ui.compute import (
     SEED,
     Overrides,
     Source,
-    app_record,
     chart_png,
+    content_key,
     edited_scenario,
-    reach_table,
-    simulation,
+    reach_of,
+    record_of,
+    simulation_of,
     workbook_bytes,
 )
 from gzsim.ui.levers import slider_format, slider_unit, value_text
 from gzsim.ui.model_text import equation_block, variable_names
 from gzsim.charts.numbers import format_probability
-from gzsim.ui.scoreboard import SHOWN, probability_text, scoreboard
+from gzsim.ui.scoreboard import SHOWN, probability_text, reliability_notes, scoreboard
 from gzsim.ui.upload import MAX_UPLOAD_BYTES, UploadedScenario, check_upload
 
 BASELINE = "baseline"
@@ -58,38 +59,51 @@ def _history() -> pd.DataFrame:
 
 
 def _scenario(scenario_file: Source, overrides: Overrides):
+    # Read again on every rerun (a few small files): what the page shows is what the file says now.
     return edited_scenario(_model(), scenario_file, overrides)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _reach(scenario_file: Source, overrides: Overrides) -> pd.DataFrame:
-    return reach_table(_model(), scenario_file, overrides, samples=SAMPLES, seed=SEED)
+# Every cache below is keyed by content: `key` is content_key(scenario), which holds the scenario
+# hash the page shows, never a file's path (a file edited while the app runs must not bring back
+# the old numbers). The resolved scenarios are passed as `_`-arguments, which Streamlit does not hash.
+Runs = tuple[tuple[str, str], ...]  # (content key, legend name) of each scenario of a chart
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _ceiling(scenario_file: Source, overrides: Overrides) -> pd.DataFrame:
-    # Depends on the scenario inputs only (every policy lever is set to a bound): keyed by those.
-    return _ceiling_for(scenario_file, tuple((k, v) for k, v in overrides
-                                            if _model().catalogue.lever(k).kind != "policy"))
+def _reach(key: str, _scenario) -> pd.DataFrame:
+    return reach_of(_model(), _scenario, samples=SAMPLES, seed=SEED)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _simulation(key: str, name: str, _scenario):
+    return simulation_of(_model(), _scenario, name, samples=SAMPLES, seed=SEED)
+
+
+def _runs(scenarios) -> Runs:
+    return tuple((content_key(sc), name) for sc, name in scenarios)
+
+
+def _inputs_key(sc) -> str:
+    # What lever_ceiling depends on: the scenario without its policy levers (it sets those to bounds).
+    cat = _model().catalogue
+    inputs = sorted((k, repr(v)) for k, v in sc.levers.items() if cat.lever(k).kind != "policy")
+    return repr((inputs, sorted((k, repr(v)) for k, v in sc.uncertainty.items()),
+                 str(getattr(sc.targets, "path", ""))))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _ceiling_for(scenario_file: Source, inputs: Overrides) -> pd.DataFrame:
+def _ceiling(key: str, _scenario) -> pd.DataFrame:
+    # Keyed by the scenario inputs only: moving a policy lever does not redo it.
     from gzsim.analysis.ceiling import lever_ceiling
 
-    return lever_ceiling(_model(), _scenario(scenario_file, inputs), samples=200, seed=SEED)
+    return lever_ceiling(_model(), _scenario, samples=200, seed=SEED)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _simulation(scenario_file: Source, overrides: Overrides, name: str):
-    return simulation(_model(), scenario_file, overrides, name, samples=SAMPLES, seed=SEED)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _run_records(scenario_file: Source, overrides: Overrides, name: str) -> dict:
+def _run_records(key: str, name: str, _scenario) -> dict:
     from gzsim.ui.interactive import run_records
 
-    return run_records(_simulation(scenario_file, overrides, name))
+    return run_records(_simulation(key, name, _scenario))
 
 
 @st.cache_data(show_spinner=False)
@@ -104,31 +118,31 @@ def _history_parts(lang: str) -> tuple[dict, dict]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _chart_file(indicator_id: str, runs: tuple[tuple[Source, Overrides, str], ...], lang: str, fmt: str) -> bytes:
-    simulations = [_simulation(f, o, name) for f, o, name in runs]
-    targets = _scenario(runs[-1][0], runs[-1][1]).targets
-    record = app_record(_model(), runs[-1][0], runs[-1][1], runs[0][0])
+def _chart_file(indicator_id: str, runs: Runs, lang: str, fmt: str, overrides: Overrides, _scenarios) -> bytes:
+    simulations = [_simulation(key, name, sc) for (key, name), (sc, _) in zip(runs, _scenarios)]
+    targets = _scenarios[-1][0].targets
+    record = record_of(_model(), _scenarios[-1][0], _scenarios[0][0], overrides)
     return chart_png(_model(), indicator_id, simulations, targets, _history(), lang, format=fmt, provenance=record)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _workbook(scenario_file: Source, overrides: Overrides, name: str, baseline_file: Source, stem: str, lang: str) -> bytes:
-    board = pd.concat([_reach(scenario_file, overrides), _reach(baseline_file, ())])
-    provenance = app_record(_model(), scenario_file, overrides, baseline_file)
-    return workbook_bytes([_simulation(scenario_file, overrides, name)], _model().catalogue, lang, board, provenance)
+def _workbook(key: str, name: str, base_key: str, overrides: Overrides, stem: str, lang: str, _scenario,
+              _baseline) -> bytes:
+    board = pd.concat([_reach(key, _scenario), _reach(base_key, _baseline)])
+    provenance = record_of(_model(), _scenario, _baseline, overrides)
+    return workbook_bytes([_simulation(key, name, _scenario)], _model().catalogue, lang, board, provenance)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _record_json(scenario_file: Source, overrides: Overrides, baseline_file: Source) -> str:
-    return dumps(app_record(_model(), scenario_file, overrides, baseline_file), indent=2) + "\n"
+def _record_json(key: str, base_key: str, overrides: Overrides, _scenario, _baseline) -> str:
+    return dumps(record_of(_model(), _scenario, _baseline, overrides), indent=2) + "\n"
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _compare(scenario_files: tuple[str, ...]) -> pd.DataFrame:
+def _compare(keys: tuple[str, ...], _scenarios) -> pd.DataFrame:
     from gzsim.analysis import reach
 
-    model = _model()
-    return reach(model, [model.load_scenario(f) for f in scenario_files], samples=SAMPLES, seed=SEED)
+    return reach(_model(), list(_scenarios), samples=SAMPLES, seed=SEED)
 
 
 @st.cache_data(show_spinner=False)
@@ -215,7 +229,8 @@ choice = st.sidebar.selectbox(
     T("scenario"), options, key="scenario",
     format_func=lambda o: o if o in files else T("uploaded_option", name=uploaded.name))
 upload = uploaded if uploaded and choice == _upload_choice(uploaded) else None
-# `source` is what the computations read; `stem` names files and the scenario in the texts.
+# `source` is what the computations read; `stem` names files and the scenario in the texts; an
+# upload's scenario name says it is one ("baseline (uploaded)"), so it never passes for a bundled file.
 source: Source = upload if upload else str(files[choice])
 stem = upload.stem if upload else choice
 scenario = _scenario(source, ())
@@ -304,9 +319,15 @@ st.query_params.from_dict(query_from_overrides(None if upload else stem, overrid
 
 # ------------------------------------------------------------------ results
 baseline_file: Source = str(files[BASELINE]) if BASELINE in files else source
-current = _reach(source, key_overrides)
-base = _reach(baseline_file, ())
-current_name = f"{stem} ({T('edited')})" if overrides else stem
+current_scenario, base_scenario = _scenario(source, key_overrides), _scenario(baseline_file, ())
+current_key, base_key = content_key(current_scenario), content_key(base_scenario)
+current = _reach(current_key, current_scenario)
+base = _reach(base_key, base_scenario)
+shown_name = scenario.name if upload else stem
+current_name = f"{shown_name} ({T('edited')})" if overrides else shown_name
+# The scenario and, unless it is the baseline itself, the baseline: what the charts draw.
+chart_scenarios = (((base_scenario, T("baseline")),) if current_key != base_key else ()) \
+    + ((current_scenario, current_name),)
 
 st.title(T("title"))
 st.caption(T("changes", n=len(overrides)) if overrides else T("no_changes"))
@@ -315,7 +336,7 @@ st.caption(T("changes", n=len(overrides)) if overrides else T("no_changes"))
 tab_board, tab_charts, tab_compare, tab_analysis, tab_model, tab_downloads = st.tabs(
     [T(name) for name in TABS], key=f"tab_{lang}", on_change="rerun")
 
-board = scoreboard(current, base, scenario.targets, lang, ceiling=_ceiling(source, key_overrides))
+board = scoreboard(current, base, scenario.targets, lang, ceiling=_ceiling(_inputs_key(current_scenario), current_scenario))
 shown = board.assign(status=[f"● {T(s.replace(' ', '_') + ('_short' if s == 'unreachable' else ''))}"
                              + ("" if ok else " ≈")
                              for s, ok in zip(board["status"], board["settled"])])
@@ -343,7 +364,7 @@ with tab_board:
     st.caption(T("scoreboard_note", samples=SAMPLES, seed=SEED, current=current_name,
                  scenario=f"{stem}_edited.toml" if overrides else upload.name if upload else stem))
     # What reproduces these numbers (and tells two settings apart at a glance).
-    st.caption(T("run_id", hash=_scenario(source, key_overrides).hash[:12], seed=SEED, samples=SAMPLES))
+    st.caption(T("run_id", hash=current_scenario.hash[:12], seed=SEED, samples=SAMPLES))
     st.dataframe(styled, hide_index=True, width="stretch",
                  column_config={T("col_target"): st.column_config.TextColumn(width=300),
                                 T("col_status"): st.column_config.TextColumn(width=120)})
@@ -353,16 +374,17 @@ with tab_board:
     if not board["reachable"].all():
         notes.append(T("legend_unreachable"))
     st.caption(" ".join(notes))
+    # How far to trust it: the outside view and what drives each headline target's uncertainty.
+    trust = reliability_notes(_model(), current, lang)
+    if trust:
+        st.markdown(f"**{T('trust_heading')}**")
+        st.markdown("\n".join(f"- {line}" for line in trust))
 
 with tab_charts:
     if tab_charts.open:
         from gzsim.ui.interactive import chart_spec, target_records
 
-        runs = []
-        if not (source == baseline_file and not overrides):
-            runs.append((baseline_file, (), T("baseline")))
-        runs.append((source, key_overrides, current_name))
-        records = [_run_records(f, o, name) for f, o, name in runs]
+        records = [_run_records(content_key(sc), name, sc) for sc, name in chart_scenarios]
         observed, sources = _history_parts(lang)
         st.caption(T("charts_note", samples=SAMPLES))
         columns = st.columns(2)
@@ -389,33 +411,34 @@ with tab_downloads:
         st.code(toml_text, language="toml")
     # The results files are made when their button is pressed, not on every rerun of every
     # session: the results CSV of 500 samples is about 6 MB, which each open session would hold.
-    run = (source, key_overrides, current_name)
+    run = (current_key, current_name, current_scenario)
     st.download_button(T("download_results"), lambda run=run: _simulation(*run).tidy().to_csv(index=False),
                        file_name=f"{stem}_results.csv", mime="text/csv", key="download_results")
     st.download_button(T("download_scoreboard"), pd.concat([current, base]).to_csv(index=False),
                        file_name=f"{stem}_scoreboard.csv", mime="text/csv", key="download_scoreboard")
     # A CSV has no place for metadata: its provenance (what reproduces it) is a file of its own.
-    st.download_button(T("download_provenance"), _record_json(source, key_overrides, baseline_file),
+    st.download_button(T("download_provenance"),
+                       _record_json(current_key, base_key, key_overrides, current_scenario, base_scenario),
                        file_name=f"{stem}_results.csv.provenance.json", mime="application/json",
                        help=T("download_provenance_help"), key="download_provenance")
     st.download_button(
-        T("download_workbook"), lambda args=(*run, baseline_file, stem, lang): _workbook(*args),
+        T("download_workbook"),
+        lambda args=(current_key, current_name, base_key, key_overrides, stem, lang, current_scenario,
+                     base_scenario): _workbook(*args),
         file_name=f"{stem}_results.xlsx", key="download_workbook",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     if tab_downloads.open:  # charts are drawn only when this tab is open
-        chart_runs = []
-        if not (source == baseline_file and not overrides):
-            chart_runs.append((baseline_file, (), T("baseline")))
-        chart_runs.append((source, key_overrides, current_name))
         indicator_labels = {i.id: i.label(lang) for i in catalogue.indicators}
         chart_id = st.selectbox(T("chart_indicator"), list(indicator_labels), key="download_indicator",
                                 format_func=indicator_labels.get)
         png, svg = st.columns(2)
         # Drawn (matplotlib, as in the brief) when the button is pressed, not on every rerun.
-        chart_args = (chart_id, tuple(chart_runs), lang)
-        png.download_button(T("download_png"), lambda args=chart_args: _chart_file(*args, "png"),
+        chart_args = (chart_id, _runs(chart_scenarios), lang)
+        png.download_button(T("download_png"),
+                            lambda a=chart_args: _chart_file(*a, "png", key_overrides, chart_scenarios),
                             file_name=f"{stem}_{chart_id}.png", mime="image/png", key="download_png")
-        svg.download_button(T("download_svg"), lambda args=chart_args: _chart_file(*args, "svg"),
+        svg.download_button(T("download_svg"),
+                            lambda a=chart_args: _chart_file(*a, "svg", key_overrides, chart_scenarios),
                             file_name=f"{stem}_{chart_id}.svg", mime="image/svg+xml", key="download_svg")
 
 with tab_compare:
@@ -425,15 +448,20 @@ with tab_compare:
         st.caption(T("compare_note", samples=SAMPLES, seed=SEED))
         picked = st.multiselect(T("compare_scenarios"), list(files), default=list(dict.fromkeys(n for n in (BASELINE, stem) if n in files)),
                                 key="compare_scenarios")
-        if st.button(T("run_compare"), key="run_compare", disabled=not picked):
+        try:  # read now: results stored for files that have changed since are not shown
+            compared = tuple(model.load_scenario(files[n]) for n in picked)
+            compared_keys = (tuple(picked), tuple(map(content_key, compared)))
+        except GzsimError as error:
+            st.error(str(error))
+            compared, compared_keys = (), None
+        if st.button(T("run_compare"), key="run_compare", disabled=not compared):
             try:
                 with st.spinner(T("run_compare")):
-                    st.session_state["compare_result"] = (tuple(picked),
-                                                          _compare(tuple(str(files[n]) for n in picked)))
+                    st.session_state["compare_result"] = (compared_keys, _compare(compared_keys[1], compared))
             except UsageError as error:  # e.g. two files with the same scenario name
                 st.error(str(error))
         stored = st.session_state.get("compare_result")
-        if stored and stored[0] == tuple(picked):  # results of another choice are not shown
+        if stored and stored[0] == compared_keys:  # results of another choice are not shown
             from gzsim.ui.compare import compare_chart, status_of
 
             reached = stored[1]
@@ -459,14 +487,13 @@ with tab_analysis:
 
             try:
                 with st.spinner(T(kind)):
-                    view = run_analysis(kind, model, _scenario(source, key_overrides), _scenario(baseline_file, ()),
-                                        seed=SEED, lang=lang)
+                    view = run_analysis(kind, model, current_scenario, base_scenario, seed=SEED, lang=lang)
             except GzsimError as error:  # e.g. no lever left to move: say so, without a traceback
                 st.error(str(error))
             else:
-                st.session_state["analysis_result"] = (kind, choice, key_overrides, lang, view)
+                st.session_state["analysis_result"] = (kind, current_key, base_key, lang, view)
         stored = st.session_state.get("analysis_result")
-        if stored and stored[1:4] == (choice, key_overrides, lang):  # results of other settings are not shown
+        if stored and stored[1:4] == (current_key, base_key, lang):  # results of other settings are not shown
             view = stored[4]
             st.subheader(T(stored[0]))
             st.markdown(f"**{view.takeaway}**")

@@ -227,3 +227,14 @@ def test_levers_in_chinese_has_chinese_headers_and_units(capsys):
     header = out.splitlines()[0].split()
     assert header == ["标识", "单位", "默认值", "最小值", "最大值", "名称"]
     assert "1/年" in out and "1/year" not in out
+
+
+def test_levers_uncertain_lists_every_uncertain_parameter_with_its_source(capsys):
+    code, out, _err = run(capsys, "levers", "--uncertain")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:6] == ["id", "unit", "distribution", "min", "max", "source"]
+    ids = {line.split()[0] for line in lines[1:]}
+    assert {"campaign_persistence", "campaign_delivery", "certification_standards",
+            "fiscal_capacity", "firm_size_elasticity"} <= ids
+    assert any("assumption" in line for line in lines if line.startswith("campaign_delivery"))

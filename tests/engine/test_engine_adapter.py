@@ -15,7 +15,7 @@ MODELS = Path(__file__).parent / "models"
 
 
 def test_registered_as_fast():
-    from gzsim.engines import engine_names, make_engine
+    from gzsim.simulators import engine_names, make_engine
 
     engine = make_engine("fast", MODELS / "realistic.mdl")
     assert "fast" in engine_names()
@@ -25,7 +25,7 @@ def test_registered_as_fast():
 
 
 def test_same_results_as_pysd_adapter(tmp_path):
-    from gzsim.engines import PysdEngine
+    from gzsim.simulators import PysdEngine
 
     model = Path(shutil.copy(MODELS / "realistic.mdl", tmp_path / "realistic.mdl"))
     params = {"base growth": 0.07, "subsidy rate": pd.Series([0.0, 0.1], index=[2020, 2025])}

@@ -153,7 +153,7 @@ _WORKER_LOCK = threading.Lock()
 
 
 def _worker_engine(spec: ModelSpec) -> Any:
-    from ..engines import make_engine
+    from ..simulators import make_engine
 
     key = (spec.sha256, spec.engine)
     with _WORKER_LOCK:

@@ -1,6 +1,8 @@
 """Command line: ``gzsim check [--checks FILE] [--model PATH] [--calibration DIR|none]``.
 
-Prints one line per check (PASS, FAIL, XFAIL for a failure the file marks as
+Prints first whether the model file follows Vensim's placement rule for
+level-like calls (:mod:`gzsim.checks.placement`; a model breaking it fails),
+then one line per check (PASS, FAIL, XFAIL for a failure the file marks as
 known, XPASS for such a check that passes now) with the failures below it,
 then a summary.  Exit status 0 when every check passes (or fails as marked),
 1 when any check fails, 2 for a bad checks file, model or option.
@@ -14,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
-__all__ = ["register", "check_lines"]
+__all__ = ["register", "check_lines", "placement_lines"]
 
 
 def register(sub: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
@@ -67,11 +69,21 @@ def check_lines(outcomes) -> tuple[list[str], dict]:
     return lines, statuses
 
 
+def placement_lines(problems) -> list[str]:
+    """The line of the model file's placement lint (Vensim's rule), with its problems below."""
+    if not problems:
+        return ["PASS   vensim_placement  every level-like call is the whole right-hand side of "
+                "its equation"]
+    return [f"FAIL   vensim_placement  {len(problems)} level-like call(s) inside larger "
+            f"expressions", *(f"         {problem}" for problem in problems)]
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from ..cli import model_from_args
     from ..errors import ChecksError, display_path
     from . import default_checks_path, load_checks, run_checks
     from .judge import Status
+    from .placement import placement_problems
 
     if args.checks is not None and not args.checks.exists():  # before the model is loaded
         raise ChecksError("checks file not found; check the path (or leave out --checks for "
@@ -80,14 +92,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
     model = model_from_args(args)
     path = args.checks if args.checks is not None else default_checks_path(model)
     checks = load_checks(path, model)
+    misplaced = placement_problems(model.catalogue.model_file)
     outcomes = run_checks(checks, model)
     lines, statuses = check_lines(outcomes)
-    print("\n".join(lines))
+    print("\n".join(placement_lines(misplaced) + lines))
     calibration = "hand-set values" if model.calibration is None else \
         f"calibration {display_path(model.calibration.path)} (central member)"
     runs = len({c.id for o in outcomes for c in o.unit.cases})
     count = {s: sum(1 for v in statuses.values() if v is s) for s in Status}
-    failed = count[Status.FAIL] + count[Status.UNEXPECTED_PASS]
+    failed = count[Status.FAIL] + count[Status.UNEXPECTED_PASS] + bool(misplaced)
     print(f"gzsim check: {len(statuses)} checks, {runs} runs of {model.catalogue.model_file.name} "
           f"with {calibration}: {count[Status.PASS]} pass, {count[Status.KNOWN_FAILURE]} known "
           f"failure(s), {failed} fail ({display_path(path)}, {time.perf_counter() - started:.1f} s)",

@@ -47,6 +47,9 @@ Where the engine differs from PySD
 * PySD truncates to integers in two places (see ``pysdtypes``); the engine
   reproduces it when the type is known from the equations, and assumes a
   float where it depends on values.
+* A negative number in brackets raised to a power, ``(-2)^2``, is refused:
+  PySD's parser drops the brackets (giving -4, as for ``-2^2``) where Vensim
+  gives 4, and the parse cannot tell the two apart.
 * LOOKUP EXTRAPOLATE/FORWARD/BACKWARD are not available in PySD; the engine
   follows PySD's XMILE ``extrapolate`` and ``hold_backward`` modes and Vensim's
   documentation for FORWARD.
@@ -145,9 +148,9 @@ def compile_model(path: str | Path, *, encoding: str | None = None,
 
 
 def _register() -> None:
-    # gzsim.engines imports this package when asked for an unknown engine
+    # gzsim.simulators imports this package when asked for an unknown engine
     try:
-        from ..engines import register_engine
+        from ..simulators import register_engine
     except ImportError:  # pragma: no cover - the adapter module is optional
         return
     from .adapter import FastEngine

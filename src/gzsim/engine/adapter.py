@@ -1,4 +1,4 @@
-"""The fast engine behind gzsim's :class:`gzsim.engines.Engine` protocol."""
+"""The fast engine behind gzsim's :class:`gzsim.simulators.Engine` protocol."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ class FastEngine:
 
     def run(self, params: Mapping[str, float | pd.Series], *,
             return_columns: Sequence[str]) -> pd.DataFrame:
-        """Simulate once from the initial state; see ``gzsim.engines.Engine.run``.
+        """Simulate once from the initial state; see ``gzsim.simulators.Engine.run``.
 
         Raises
         ------

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import re
 import threading
 import warnings
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import ModelParseError
+from .errors import EngineError, ModelParseError
 
-__all__ = ["safe_literal", "safe_pysd_parsing", "parse_abstract_model", "describe_parse_failure"]
+__all__ = ["safe_literal", "safe_pysd_parsing", "parse_vensim_file", "parse_abstract_model",
+           "describe_parse_failure"]
 
 _LOCK = threading.RLock()
 _BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
@@ -105,19 +107,11 @@ def safe_pysd_parsing() -> Iterator[None]:
                 del vensim_element.eval
 
 
-def parse_abstract_model(path: str | Path, encoding: str | None = None):
-    """Parse *path* into PySD's :class:`AbstractModel` without evaluating model text.
+def parse_vensim_file(path: str | Path, encoding: str | None = None):
+    """Parse *path* with PySD's Vensim translator without evaluating model text.
 
-    Parameters
-    ----------
-    path : path-like
-        A Vensim ``.mdl`` file.
-    encoding : str, optional
-        File encoding; PySD detects it from the ``{UTF-8}`` header when omitted.
-
-    Returns
-    -------
-    pysd.translators.structures.abstract_model.AbstractModel
+    Returns PySD's parsed ``VensimFile``: its sections' components keep each equation's
+    text (``expression``) beside its abstract syntax tree (``ast``).
 
     Raises
     ------
@@ -138,7 +132,7 @@ def parse_abstract_model(path: str | Path, encoding: str | None = None):
             warnings.simplefilter("ignore")
             vfile = VensimFile(path, encoding=encoding)
             vfile.parse()
-            return vfile.get_abstract_model()
+            return vfile
     except ModelParseError as exc:
         raise ModelParseError(exc.message, path) from None
     except Exception as exc:  # parsimonious wraps our error in VisitationError
@@ -150,11 +144,70 @@ def parse_abstract_model(path: str | Path, encoding: str | None = None):
         raise ModelParseError(describe_parse_failure(exc), path) from exc
 
 
+def parse_abstract_model(path: str | Path, encoding: str | None = None):
+    """Parse *path* into PySD's :class:`AbstractModel` without evaluating model text.
+
+    Parameters
+    ----------
+    path : path-like
+        A Vensim ``.mdl`` file.
+    encoding : str, optional
+        File encoding; PySD detects it from the ``{UTF-8}`` header when omitted.
+
+    Returns
+    -------
+    pysd.translators.structures.abstract_model.AbstractModel
+
+    Raises
+    ------
+    ModelParseError
+        When the file is missing, is not a ``.mdl`` file, or cannot be parsed.
+    """
+    vfile = parse_vensim_file(path, encoding)
+    _refuse_bracketed_negative_bases(vfile, Path(path))
+    try:
+        with safe_pysd_parsing(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return vfile.get_abstract_model()
+    except Exception as exc:
+        raise ModelParseError(describe_parse_failure(exc), Path(path)) from exc
+
+
+# A minus and a number in brackets, then ^: "(-2)^2", "((- 2.5e1)) ^ x".
+_BRACKETED_NEGATIVE_BASE = re.compile(
+    r"(?P<open>(?:\(\s*)+)-\s*(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*(?P<close>(?:\)\s*)+)\^")
+
+
+def _refuse_bracketed_negative_bases(vfile, path: Path) -> None:
+    """Refuse ``(-2)^2``: PySD's parser drops the brackets, so Vensim gives 4 and PySD -4.
+
+    The number comes out of PySD's parse as the literal -2 whether it was bracketed or not,
+    and ``-2^2`` is -4 (unary minus binds looser than ^), so the engine cannot tell the two
+    apart from the parse: it looks at the equation's text and refuses rather than follow
+    either reading silently.
+    """
+    for section in vfile.sections:
+        for component in section.components:
+            text = component.expression or ""
+            for match in _BRACKETED_NEGATIVE_BASE.finditer(text):
+                if match.group("close").count(")") > match.group("open").count("("):
+                    continue  # a bracket closes a larger base: "(a + (-2))^2" is parsed right
+                before = text[:match.start()].rstrip()
+                if before and (before[-1].isalnum() or before[-1] in "_\"'"):
+                    continue  # a call's argument: "ABS(-2)^2"
+                number = re.sub(r"[\s()]", "", match.group()[:-1])[1:]  # without the ^ and -
+                raise EngineError(
+                    f"variable '{component.name}' raises the negative number (-{number}) in "
+                    f"brackets to a power: Vensim computes (-{number})^y, but PySD's parser drops "
+                    f"the brackets and computes -({number}^y); write the base as (0 - {number}) so "
+                    f"that every tool agrees", path)
+
+
 def describe_parse_failure(exc: BaseException) -> str:
     """What PySD's translator could not parse, naming the variable when the failure is in one.
 
     Used for both engines: the fast one parses with PySD's translator, and the PySD engine
-    (:mod:`gzsim.engines`) runs it inside ``pysd.read_vensim``.
+    (:mod:`gzsim.simulators`) runs it inside ``pysd.read_vensim``.
 
     Parsimonious reports a position within the text it was given, which for an equation is
     the equation alone ("line 1, column 21"), so the variable is found from the element

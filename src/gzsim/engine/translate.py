@@ -147,6 +147,23 @@ class ModelIR:
     columns: list = field(default_factory=list)       # PySD's default return columns
 
 
+def _power_chain(args: list) -> tuple:
+    """``a ^ b ^ c`` as PySD runs it: written ``a**b**c``, which Python evaluates from the right.
+
+    PySD's parser folds a minus into the number after it (``-2^2`` gives the literal -2), and
+    writes it back as ``-2**2``, which Python (like Vensim: unary minus binds looser than ^)
+    reads as ``-(2**2)``. So a negative literal before a ``^`` negates the whole power to its
+    right; taking it as the base gave ``(-2)^2 = 4`` where Vensim and PySD give -4.
+    """
+    out = args[-1]
+    for a in reversed(args[:-1]):
+        if a[0] == "num" and math.copysign(1.0, a[1]) < 0:
+            out = ("neg", ("bin", "^", ("num", -a[1], *a[2:]), out))
+        else:
+            out = ("bin", "^", a, out)
+    return out
+
+
 class _Translator:
     def __init__(self, model: ModelIR):
         self.m = model
@@ -222,11 +239,7 @@ class _Translator:
         if len(ops) != len(args) - 1:
             raise self.unsupported("an arithmetic expression PySD cannot build")
         if all(op == "^" for op in ops):
-            # PySD writes a**b**c, which Python evaluates from the right
-            out = args[-1]
-            for a in reversed(args[:-1]):
-                out = ("bin", "^", a, out)
-            return out
+            return _power_chain(args)
         out = args[0]
         for op, a in zip(ops, args[1:]):
             out = ("bin", op, out, a)

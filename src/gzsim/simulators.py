@@ -1,4 +1,4 @@
-"""Engine adapters: the one seam between gzsim and a simulator.
+"""Simulator adapters: the one seam between gzsim and a simulator (PySD or the fast engine).
 
 An adapter knows one Vensim model and runs it with given parameter values.
 gzsim only needs the :class:`Engine` protocol below, so the fast engine

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gzsim import engines
-from gzsim.engines import Engine, PysdEngine, make_engine, register_engine, time_grid
+from gzsim import simulators
+from gzsim.simulators import Engine, PysdEngine, make_engine, register_engine, time_grid
 from gzsim.errors import EngineError, UsageError
 
 from .conftest import FIXTURE_MDL
@@ -22,7 +22,7 @@ def engine() -> PysdEngine:
 
 def test_translation_goes_to_the_cache_folder_not_next_to_the_model(monkeypatch, tmp_path):
     monkeypatch.setenv("GZSIM_CACHE", str(tmp_path))
-    monkeypatch.setattr(engines, "_TRANSLATED", {})
+    monkeypatch.setattr(simulators, "_TRANSLATED", {})
     eng = PysdEngine(FIXTURE_MDL)
     assert eng.py_file.is_relative_to(tmp_path / "gzsim-pysd")
     assert not (FIXTURE_MDL.parent / "mini.py").exists()
@@ -32,7 +32,7 @@ def test_translation_goes_to_the_cache_folder_not_next_to_the_model(monkeypatch,
 def test_translation_is_reused_without_translating_again(monkeypatch, engine):
     import pysd
 
-    monkeypatch.setattr(engines, "_TRANSLATED", {})  # only the on-disk cache is left
+    monkeypatch.setattr(simulators, "_TRANSLATED", {})  # only the on-disk cache is left
 
     def fail(*args, **kwargs):
         raise AssertionError("translated again")
@@ -100,7 +100,7 @@ def test_unknown_engine_name_is_a_usage_error():
 
 
 def test_registered_engine_factory_receives_the_model_path(monkeypatch):
-    monkeypatch.setattr(engines, "_FACTORIES", dict(engines._FACTORIES))
+    monkeypatch.setattr(simulators, "_FACTORIES", dict(simulators._FACTORIES))
     seen = []
     register_engine("probe", lambda path: seen.append(path) or "engine")
     assert make_engine("probe", FIXTURE_MDL) == "engine" and seen == [FIXTURE_MDL]
@@ -108,7 +108,7 @@ def test_registered_engine_factory_receives_the_model_path(monkeypatch):
 
 def test_pysd_engine_translation_never_runs_code_from_the_model(tmp_path):
     # PySD's translator eval()s lookup range text; the adapter must parse with it disabled.
-    from gzsim.engines import make_engine
+    from gzsim.simulators import make_engine
     from gzsim.errors import EngineError
 
     marker = tmp_path / "pwned"

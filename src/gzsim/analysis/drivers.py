@@ -1,0 +1,131 @@
+"""What drives a target's uncertainty: the drawn inputs its value moves with most.
+
+A cheap, sample-based reading: the squared Spearman rank correlation
+between each drawn input and the target's value over the same Monte-Carlo
+samples (the share of the value's rank variance each input explains on its
+own), among the inputs that act on the indicator at all (one small batch).  Sobol' indices (``gzsim sensitivity``) are the
+thorough answer; this one is small enough for every slider move.
+
+Each input is labelled by its kind, so a reader sees where the uncertainty
+comes from: a regime input of the post-2020 period (drawn from its prior:
+the data cannot inform it), a parameter the 2015-2020 data do not identify,
+one they do, a scenario input, or the model-discrepancy term.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import discrepancy
+
+__all__ = ["Driver", "top_drivers", "acting_inputs", "KINDS"]
+
+#: Kind of a drawn input -> (English, Chinese) label.
+KINDS = {
+    "regime": ("post-2020 regime input", "2020年后情势输入"),
+    "unidentified": ("not identified by the 2015-2020 data", "2015-2020年数据无法识别"),
+    "identified": ("calibrated", "已校准"),
+    "scenario": ("scenario input", "情景输入"),
+    "discrepancy": ("model error (from the hindcasts)", "模型误差（据回测）"),
+}
+
+
+@dataclass(frozen=True)
+class Driver:
+    column: str       # the draws column (Vensim name, or discrepancy: <id>)
+    label_en: str
+    label_zh: str
+    kind: str         # a key of KINDS
+    share: float      # squared rank correlation with the target's value
+
+    def text(self, lang: str = "en") -> str:
+        label = self.label_zh if lang == "zh" else self.label_en
+        kind = KINDS[self.kind][1 if lang == "zh" else 0]
+        return f"{label} ({kind})"
+
+
+@functools.lru_cache(maxsize=1)
+def _parameter_labels() -> dict:
+    """Labels of calibrated constants without a catalogue entry (``ui/parameters.toml``)."""
+    return tomllib.loads((Path(__file__).parents[1] / "ui" / "parameters.toml").read_text(encoding="utf-8"))
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    return np.argsort(np.argsort(x, axis=0), axis=0).astype(float)
+
+
+def _describe(model, column: str) -> tuple[str, str, str]:
+    """Labels and kind of a draws column."""
+    if column.startswith(discrepancy.PREFIX):
+        ind = column[len(discrepancy.PREFIX):]
+        return f"model error in {ind}", f"{ind}的模型误差", "discrepancy"
+    cat = model.catalogue
+    for lever in cat.levers:
+        if lever.vensim == column:
+            return lever.label_en, lever.label_zh, "scenario"
+    named = _parameter_labels().get(column, {})
+    label_en, label_zh = named.get("en", column), named.get("zh", column)
+    for u in cat.uncertain:
+        if u.vensim == column:
+            label_en, label_zh = u.label_en, u.label_zh
+    cal = model.calibration
+    if cal is None:
+        return label_en, label_zh, "unidentified"
+    if column in cal.history_neutral:
+        return label_en, label_zh, "regime"
+    identified = {p.get("name"): p.get("identified") for p in cal.parameters}
+    return label_en, label_zh, "identified" if identified.get(column) == "yes" else "unidentified"
+
+
+def acting_inputs(model, scenario, draws: pd.DataFrame, indicator: str) -> set[str]:
+    """The columns of *draws* that change *indicator* at all: each moved alone to its smallest
+    and largest drawn value, the others at their medians (one batch of 2 x columns + 1 runs).
+
+    A parameter can be correlated with the answer in the ensemble without acting on it (it was
+    fitted together with one that does, e.g. the S&T SME registration share with the size of
+    the firm pool); naming it as a driver would send the reader to the wrong lever.
+    """
+    columns = list(draws.columns)
+    base = draws.median(axis=0)
+    rows = [base.to_numpy(dtype=float)]
+    for j, c in enumerate(columns):
+        for end in (draws[c].min(), draws[c].max()):
+            row = base.to_numpy(dtype=float).copy()
+            row[j] = end
+            rows.append(row)
+    frame = pd.DataFrame(rows, columns=columns)
+    out = np.asarray(model.run_batch(scenario, draws=frame, indicators=[indicator])[indicator], float)
+    scale = np.nanmax(np.abs(out[0])) or 1.0
+    moved = np.nanmax(np.abs(out[1:] - out[0]), axis=1) > 1e-9 * scale
+    return {c for j, c in enumerate(columns) if moved[2 * j] or moved[2 * j + 1]}
+
+
+def top_drivers(model, draws: pd.DataFrame, values: np.ndarray, k: int = 3,
+                acting: set[str] | None = None) -> list[Driver]:
+    """The *k* drawn inputs whose ranks move most with *values* (one per sample of *draws*),
+    among the *acting* ones when given (see :func:`acting_inputs`)."""
+    values = np.asarray(values, dtype=float)
+    ok = np.isfinite(values)
+    if ok.sum() < 10 or np.ptp(values[ok]) == 0:
+        return []
+    x = draws.to_numpy(dtype=float)[ok]
+    varying = np.ptp(x, axis=0) > 0
+    if acting is not None:
+        varying &= np.array([c in acting for c in draws.columns])
+    rx, ry = _ranks(x[:, varying]), _ranks(values[ok])
+    rx -= rx.mean(axis=0)
+    ry -= ry.mean()
+    rho = (rx * ry[:, None]).sum(axis=0) / np.sqrt((rx ** 2).sum(axis=0) * (ry ** 2).sum())
+    columns = np.asarray(draws.columns)[varying]
+    order = np.argsort(-rho ** 2)[:k]
+    out = []
+    for i in order:
+        en, zh, kind = _describe(model, str(columns[i]))
+        out.append(Driver(str(columns[i]), en, zh, kind, float(rho[i] ** 2)))
+    return out

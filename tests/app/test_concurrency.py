@@ -47,7 +47,7 @@ PER_SESSION_MIB = 4.0
 # Candidate settings of the pages: the award for new high-tech firms moves the joint headline
 # probability most, so most of its values give different numbers (two pages showing the same
 # number could not tell whose it is).
-AWARD = [round(0.1 * i, 1) for i in range(31)]
+AWARD = [round(0.05 * i, 2) for i in range(61)]  # between slider steps too: a link keeps them
 
 
 def _set_budget(at: AppTest, value: float) -> None:

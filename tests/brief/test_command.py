@@ -134,7 +134,7 @@ def english_brief(tmp_path_factory):
 
 def test_english_brief_counts_yuan_in_billions_and_flags_what_no_lever_reaches(english_brief):
     md = (english_brief / "summary.md").read_text(encoding="utf-8")
-    assert "6 bn yuan" in md and "亿元" not in md and "100 million yuan" not in md
+    assert "6 bn yuan" in md and "60 亿元" not in md and "100 million yuan" not in md
     assert "not reachable within the lever ranges" in md  # high-value invention patents
 
 

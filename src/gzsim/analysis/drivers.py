@@ -92,6 +92,19 @@ def acting_inputs(model, scenario, draws: pd.DataFrame, indicator: str) -> set[s
     the firm pool); naming it as a driver would send the reader to the wrong lever.
     """
     columns = list(draws.columns)
+    # the same for any sample size or seed of one scenario (keyed by its content hash: a lever
+    # set to zero can switch a pathway off)
+    key = (indicator, tuple(columns), getattr(scenario, "hash", "") or id(scenario))
+    cache = model.__dict__.setdefault("_acting_inputs", {})
+    if key not in cache:
+        if len(cache) > 256:
+            cache.clear()
+        cache[key] = _acting(model, scenario, draws, indicator)
+    return cache[key]
+
+
+def _acting(model, scenario, draws: pd.DataFrame, indicator: str) -> set[str]:
+    columns = list(draws.columns)
     base = draws.median(axis=0)
     rows = [base.to_numpy(dtype=float)]
     for j, c in enumerate(columns):

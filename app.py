@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import gzsim
-from gzsim.charts import load_history, unit_label
+from gzsim.charts import load_history
 from gzsim.errors import GzsimError, UsageError
 from gzsim.paths import repo_root, scenarios_dir
 from gzsim.provenance import dumps
@@ -29,8 +29,10 @@ from gzsim.ui.compute import (
     simulation_of,
     workbook_bytes,
 )
+from gzsim.ui.levers import slider_format, slider_unit, value_text
 from gzsim.ui.model_text import equation_block, variable_names
-from gzsim.ui.scoreboard import reliability_notes, scoreboard
+from gzsim.charts.numbers import format_probability
+from gzsim.ui.scoreboard import SHOWN, probability_text, reliability_notes, scoreboard
 from gzsim.ui.upload import MAX_UPLOAD_BYTES, UploadedScenario, check_upload
 
 BASELINE = "baseline"
@@ -38,7 +40,8 @@ UPLOAD = "uploaded_scenario"  # session key of the accepted upload (an UploadedS
 UPLOAD_MB = 1  # Streamlit's own limit, in its unit (MB, 1 the least): gzsim.ui.upload allows 64 KiB
 STATUS_LIGHT = {"on track": "background-color: #c8e6c9; color: #1b5e20",
                 "at risk": "background-color: #ffe0b2; color: #8a4b00",
-                "off track": "background-color: #ffcdd2; color: #b71c1c"}
+                "off track": "background-color: #ffcdd2; color: #b71c1c",
+                "unreachable": "background-color: #e0e0e0; color: #212121"}
 
 st.set_page_config(page_title="gzsim — Ganzhou S&T plan", layout="wide")
 
@@ -80,12 +83,38 @@ def _runs(scenarios) -> Runs:
     return tuple((content_key(sc), name) for sc, name in scenarios)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _chart_png(indicator_id: str, runs: Runs, lang: str, _scenarios) -> bytes:
-    simulations = [_simulation(key, name, sc) for (key, name), (sc, _) in zip(runs, _scenarios)]
-    targets = _scenarios[-1][0].targets
-    # The same chart function as the briefing pack; the app only lays it out.
-    return chart_png(_model(), indicator_id, simulations, targets, _history(), lang)
+def _inputs_key(sc) -> str:
+    # What lever_ceiling depends on: the scenario without its policy levers (it sets those to bounds).
+    cat = _model().catalogue
+    inputs = sorted((k, repr(v)) for k, v in sc.levers.items() if cat.lever(k).kind != "policy")
+    return repr((inputs, sorted((k, repr(v)) for k, v in sc.uncertainty.items()),
+                 str(getattr(sc.targets, "path", ""))))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _ceiling(key: str, _scenario) -> pd.DataFrame:
+    # Keyed by the scenario inputs only: moving a policy lever does not redo it.
+    from gzsim.analysis.ceiling import lever_ceiling
+
+    return lever_ceiling(_model(), _scenario, samples=200, seed=SEED)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _run_records(key: str, name: str, _scenario) -> dict:
+    from gzsim.ui.interactive import run_records
+
+    return run_records(_simulation(key, name, _scenario))
+
+
+@st.cache_data(show_spinner=False)
+def _history_parts(lang: str) -> tuple[dict, dict]:
+    # Per indicator: the observations as chart rows and the chart's source line (same every move).
+    from gzsim.charts.forecast import source_line
+    from gzsim.ui.interactive import history_records
+
+    history = _history()
+    return (history_records(history, lang),
+            {i.id: source_line(history, i.id, lang) for i in _model().catalogue.indicators})
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -215,13 +244,14 @@ if st.session_state.get("upload_problems"):
     st.sidebar.code("\n".join(st.session_state["upload_problems"]), language=None, wrap_lines=True)
 
 
-def _fmt(value: float) -> str:
-    return f"{value:,.4g}"
-
-
-def _path_text(value) -> str:
+def _path_text(lever, value) -> str:
+    # e.g. "ramp start_year: 2021, end_year: 2025, start: 9.6 %/year, end: 12 %/year"
     kind, spec = next(iter(value.to_dict().items()))
-    return f"{kind} " + ", ".join(f"{k}: {_fmt(v) if isinstance(v, float) else v}" for k, v in spec.items())
+    def shown(k, v):
+        if not isinstance(v, (int, float)):
+            return str(v)
+        return f"{v:.0f}" if "year" in k else value_text(lever, v, lang)
+    return f"{kind} " + ", ".join(f"{k}: {shown(k, v)}" for k, v in spec.items())
 
 
 def _reset(key: str, value: float) -> None:
@@ -255,10 +285,10 @@ for group in groups:
             help_text = lever.help_en if lang == "en" else lever.help_zh
             if lever.source:
                 help_text += "\n\n" + T("source", source=lever.source)
-            unit = unit_label(lever.unit, lang)
-            label = lever.label(lang) if unit in lever.label(lang) else f"{lever.label(lang)} ({unit})"
+            unit = slider_unit(lever, lang)
+            label = lever.label(lang) if not unit or unit in lever.label(lang) else f"{lever.label(lang)} ({unit})"
             if not isinstance(saved, float):  # a time path: shown as such, replaceable by a constant
-                st.caption(f"**{lever.label(lang)}** — " + T("time_path", path=_path_text(saved)), help=help_text)
+                st.caption(f"**{lever.label(lang)}** — " + T("time_path", path=_path_text(lever, saved)), help=help_text)
                 if f"{key}:const" not in st.session_state:
                     st.session_state[f"{key}:const"] = lever.id in query_levers
                 if st.checkbox(T("replace_constant"), key=f"{key}:const"):
@@ -266,16 +296,21 @@ for group in groups:
                         st.session_state[key] = float(query_levers.get(lever.id, lever.default))
                     overrides[lever.id] = st.slider(label, min_value=float(lever.min), max_value=float(lever.max),
                                                     step=float(lever.step) if lever.step else None,
+                                                    format=slider_format(lever, st.session_state[key]),
                                                     help=help_text, key=key)
                 continue
             if key not in st.session_state:
                 st.session_state[key] = float(query_levers.get(lever.id, saved))
+            # The format shows the scenario's value exactly (0.096 as 9.6 %, not 0.10).
             moved = st.slider(label, min_value=float(lever.min), max_value=float(lever.max),
-                              step=float(lever.step) if lever.step else None, help=help_text, key=key)
-            st.caption(T("range", min=_fmt(lever.min), max=_fmt(lever.max), unit=unit, value=_fmt(saved)))
+                              step=float(lever.step) if lever.step else None, help=help_text, key=key,
+                              format=slider_format(lever, saved, st.session_state[key]))
+            st.caption(T("range", min=value_text(lever, lever.min, lang), max=value_text(lever, lever.max, lang),
+                         value=value_text(lever, saved, lang)))
             if moved != saved:
                 overrides[lever.id] = moved
-                st.button(T("reset", value=_fmt(saved)), key=f"{key}:reset", on_click=_reset, args=(key, saved))
+                st.button(T("reset", value=value_text(lever, saved, lang)), key=f"{key}:reset", on_click=_reset,
+                          args=(key, saved))
 
 key_overrides: Overrides = tuple(sorted(overrides.items()))
 # The address bar always holds the current settings: copy it to share them (not an upload's:
@@ -301,17 +336,15 @@ st.caption(T("changes", n=len(overrides)) if overrides else T("no_changes"))
 tab_board, tab_charts, tab_compare, tab_analysis, tab_model, tab_downloads = st.tabs(
     [T(name) for name in TABS], key=f"tab_{lang}", on_change="rerun")
 
-board = scoreboard(current, base, scenario.targets, lang)
-labels = {
-    "target": T("col_target"), "status": T("col_status"), "probability": T("col_probability"),
-    "baseline_probability": T("col_baseline_probability"), "threshold": T("col_threshold"),
-    "median": T("col_current"), "interval": T("col_interval"), "baseline": T("col_baseline"),
-}
-shown = board.assign(status=[f"● {T(s.replace(' ', '_'))}" for s in board["status"]])
-shown = shown[list(labels)].rename(columns=labels)
+board = scoreboard(current, base, scenario.targets, lang, ceiling=_ceiling(_inputs_key(current_scenario), current_scenario))
+shown = board.assign(status=[f"● {T(s.replace(' ', '_') + ('_short' if s == 'unreachable' else ''))}"
+                             + ("" if ok else " ≈")
+                             for s, ok in zip(board["status"], board["settled"])])
+shown = shown[[column for column, _ in SHOWN]].rename(columns={column: T(key) for column, key in SHOWN})
 # Traffic lights as cell colours (emoji need a font the browser may not have).
 lights = [STATUS_LIGHT.get(s, "") for s in board["status"]]
-styled = shown.style.apply(lambda column: lights, subset=[T("col_status")])
+styled = shown.style.apply(lambda column: lights, subset=[T("col_status")]).format(
+    {T("col_probability"): lambda p: probability_text(p, SAMPLES), T("col_baseline_probability"): format_probability})
 with tab_board:
     st.subheader(T("scoreboard"))
     # The instant answer: the joint probability of the headline targets and the count on track.
@@ -322,7 +355,8 @@ with tab_board:
     left, right = st.columns(2)
     if len(joint):
         p, p0 = float(joint["probability"].iloc[0]), float(joint["baseline_probability"].iloc[0])
-        left.metric(T("all_headline"), f"{100 * p:.1f} %", delta=T("vs_baseline_points", delta=f"{100 * (p - p0):+.1f}"),
+        left.metric(T("all_headline"), format_probability(p),
+                    delta=T("vs_baseline_points", delta=f"{round(100 * p) - round(100 * p0):+d}"),
                     delta_color="normal" if p != p0 else "off", border=True)
     right.metric(T("on_track_count"), f"{on_track} / {len(targets_only)}",
                  delta=T("vs_baseline", delta=f"{on_track - base_on_track:+d}"),
@@ -332,9 +366,14 @@ with tab_board:
     # What reproduces these numbers (and tells two settings apart at a glance).
     st.caption(T("run_id", hash=current_scenario.hash[:12], seed=SEED, samples=SAMPLES))
     st.dataframe(styled, hide_index=True, width="stretch",
-                 column_config={T("col_probability"): st.column_config.ProgressColumn(min_value=0.0, max_value=1.0,
-                                                                                        format="%.2f"),
-                                T("col_baseline_probability"): st.column_config.NumberColumn(format="%.2f")})
+                 column_config={T("col_target"): st.column_config.TextColumn(width=300),
+                                T("col_status"): st.column_config.TextColumn(width=120)})
+    notes = [T("legend_headline")]
+    if not board["settled"].all():
+        notes.append(T("legend_unsettled", samples=SAMPLES))
+    if not board["reachable"].all():
+        notes.append(T("legend_unreachable"))
+    st.caption(" ".join(notes))
     # How far to trust it: the outside view and what drives each headline target's uncertainty.
     trust = reliability_notes(_model(), current, lang)
     if trust:
@@ -343,22 +382,21 @@ with tab_board:
 
 with tab_charts:
     if tab_charts.open:
-        if st.toggle(T("interactive"), key="interactive_chart", help=T("interactive_help")):
-            from gzsim.ui.interactive import interactive_chart
+        from gzsim.ui.interactive import chart_spec, target_records
 
-            names = {i.id: i.label(lang) for i in catalogue.indicators}
-            picked_id = st.selectbox(T("chart_indicator_view"), list(names), format_func=names.get,
-                                     key="interactive_indicator")
-            indicator = next(i for i in catalogue.indicators if i.id == picked_id)
-            st.altair_chart(interactive_chart([_simulation(content_key(sc), name, sc) for sc, name in chart_scenarios],
-                                              picked_id,
-                                              history=_history(), targets=scenario.targets, title=names[picked_id],
-                                              unit=unit_label(indicator.unit, lang)), width="stretch")
-        else:
-            columns = st.columns(2)
-            for i, indicator in enumerate(catalogue.indicators):
-                with columns[i % 2]:
-                    st.image(_chart_png(indicator.id, _runs(chart_scenarios), lang, chart_scenarios), width="stretch")
+        records = [_run_records(content_key(sc), name, sc) for sc, name in chart_scenarios]
+        observed, sources = _history_parts(lang)
+        st.caption(T("charts_note", samples=SAMPLES))
+        columns = st.columns(2)
+        for i, indicator in enumerate(catalogue.indicators):
+            # Drawn by the browser (Vega-Lite): the server only sends quantiles, so a slider move
+            # does not wait for matplotlib; hover for values, drag to pan, scroll to zoom.
+            with columns[i % 2]:
+                spec = chart_spec(indicator.id, [row for r in records for row in r.get(indicator.id, [])],
+                                  observed.get(indicator.id, []), target_records(scenario.targets, indicator.id, lang),
+                                  title=indicator.label(lang), unit=indicator.unit, lang=lang)
+                st.vega_lite_chart(spec=spec, width="stretch", key=f"chart_{indicator.id}")
+                st.caption(sources[indicator.id])
 
 with tab_downloads:
     st.info(T("share_upload") if upload else T("share"))
@@ -394,11 +432,13 @@ with tab_downloads:
         chart_id = st.selectbox(T("chart_indicator"), list(indicator_labels), key="download_indicator",
                                 format_func=indicator_labels.get)
         png, svg = st.columns(2)
-        png.download_button(T("download_png"), _chart_file(chart_id, _runs(chart_scenarios), lang, "png", key_overrides,
-                                                                 chart_scenarios),
+        # Drawn (matplotlib, as in the brief) when the button is pressed, not on every rerun.
+        chart_args = (chart_id, _runs(chart_scenarios), lang)
+        png.download_button(T("download_png"),
+                            lambda a=chart_args: _chart_file(*a, "png", key_overrides, chart_scenarios),
                             file_name=f"{stem}_{chart_id}.png", mime="image/png", key="download_png")
-        svg.download_button(T("download_svg"), _chart_file(chart_id, _runs(chart_scenarios), lang, "svg", key_overrides,
-                                                                 chart_scenarios),
+        svg.download_button(T("download_svg"),
+                            lambda a=chart_args: _chart_file(*a, "svg", key_overrides, chart_scenarios),
                             file_name=f"{stem}_{chart_id}.svg", mime="image/svg+xml", key="download_svg")
 
 with tab_compare:
@@ -422,10 +462,20 @@ with tab_compare:
                 st.error(str(error))
         stored = st.session_state.get("compare_result")
         if stored and stored[0] == compared_keys:  # results of another choice are not shown
-            st.dataframe(compare_table(stored[1], scenario.targets, lang), hide_index=True, width="stretch",
-                         column_config={f"{n}: probability": st.column_config.ProgressColumn(
-                             f"{n}: {T('col_probability')}", min_value=0.0, max_value=1.0, format="%.2f")
-                             for n in stored[0][0]})
+            from gzsim.ui.compare import compare_chart, status_of
+
+            reached = stored[1]
+            if overrides or upload:  # the sidebar's settings too, as the last column
+                reached = pd.concat([reached, current.assign(scenario=current_name)], ignore_index=True)
+            table = compare_table(reached, scenario.targets, lang)
+            names = [c for c in table.columns if c != "target"]
+            compare_styled = table.rename(columns={"target": T("col_target")}).style.format(
+                {n: (lambda p: f"{format_probability(p)} · {T(status_of(p).replace(' ', '_'))}") for n in names}
+            ).apply(lambda column: [STATUS_LIGHT.get(status_of(p), "") for p in column], subset=names)
+            st.vega_lite_chart(spec=compare_chart(table, lang), width="stretch", key="compare_chart")
+            st.dataframe(compare_styled, hide_index=True, width="stretch",
+                         column_config={T("col_target"): st.column_config.TextColumn(width=300)})
+            st.caption(T("compare_caption"))
 
 with tab_analysis:
     if tab_analysis.open:
@@ -435,15 +485,24 @@ with tab_analysis:
         if st.button(T("run_analysis"), key="run_analysis"):
             from gzsim.ui.analyses import run_analysis
 
-            with st.spinner(T(kind)):
-                note, table = run_analysis(kind, model, current_scenario, base_scenario, seed=SEED)
-            st.session_state["analysis_result"] = (kind, current_key, base_key, note, table)
+            try:
+                with st.spinner(T(kind)):
+                    view = run_analysis(kind, model, current_scenario, base_scenario, seed=SEED, lang=lang)
+            except GzsimError as error:  # e.g. no lever left to move: say so, without a traceback
+                st.error(str(error))
+            else:
+                st.session_state["analysis_result"] = (kind, current_key, base_key, lang, view)
         stored = st.session_state.get("analysis_result")
-        if stored and stored[1:3] == (current_key, base_key):  # results of other settings (or content) are not shown
+        if stored and stored[1:4] == (current_key, base_key, lang):  # results of other settings are not shown
+            view = stored[4]
             st.subheader(T(stored[0]))
-            if stored[3]:
-                st.caption(stored[3])
-            st.dataframe(stored[4], hide_index=True, width="stretch")
+            st.markdown(f"**{view.takeaway}**")
+            if view.chart:
+                st.vega_lite_chart(spec=view.chart, width="stretch", key="analysis_chart")
+            if len(view.table):
+                st.dataframe(view.table, hide_index=True, width="stretch")
+            for note in view.notes:
+                st.caption(note)
 
 with tab_model:
     if tab_model.open:
@@ -452,7 +511,7 @@ with tab_model:
         if names:
             variable = st.selectbox(T("variable"), names, key="model_variable")
             st.caption(T("equation"))
-            st.code(equation_block(text, variable) or "", language="text")
+            st.code(equation_block(text, variable) or "", language="text", wrap_lines=True)  # no clipped comment
             st.subheader(T("stock_flow"))
             st.caption(T("stock_flow_note"))
             from gzsim.ui.stock_flow import stock_flow_dot
@@ -460,5 +519,7 @@ with tab_model:
             st.graphviz_chart(stock_flow_dot(text, variable=variable), width="stretch")
         fit_file = repo_root() / "calibration" / "ganzhou" / "fit.csv"
         if fit_file.exists():
+            from gzsim.ui.model_text import fit_table
+
             st.subheader(T("fit"))
-            st.dataframe(pd.read_csv(fit_file), hide_index=True, width="stretch")
+            st.dataframe(fit_table(pd.read_csv(fit_file), catalogue, lang), hide_index=True, width="stretch")

@@ -45,7 +45,7 @@ def test_moving_a_lever_changes_the_scoreboard(app):
     budget.set_value(0.25).run()
     assert not app.exception
     after = _scoreboard(app)["current median"]
-    rd = "R&D spending 2.6 % of GDP"
+    rd = "★ R&D spending 2.6 % of GDP"  # ★: a headline target
     assert float(after.loc[rd].replace(",", "")) > float(before.loc[rd].replace(",", ""))
     assert _scoreboard(app).loc[rd, "baseline median"] == before.loc[rd]  # the baseline stays
     assert app.query_params["st_budget_growth"] in ("0.25", ["0.25"])  # the link holds the setting

@@ -39,7 +39,7 @@ def test_run_without_out_writes_csv_to_stdout(capsys):
 def test_run_writes_a_readable_file_in_each_format(capsys, tmp_path, suffix):
     path = tmp_path / f"results{suffix}"
     code, out, _ = run(capsys, "run", *FIX, "plan", "--out", str(path))
-    assert code == 0 and out == ""
+    assert code == 0 and out.startswith(f"wrote {path}: 48 rows (plan; 0 samples; years") and out.count("\n") == 1
     df = {".csv": pd.read_csv, ".parquet": pd.read_parquet, ".xlsx": pd.read_excel}[suffix](path)
     assert len(df) == 48 and set(df["indicator"]) == {"rd_intensity", "patents_per_10k", "gdp"}
 
@@ -197,6 +197,36 @@ def test_subprocess_levers_prints_chinese_labels():
 def test_console_script_is_declared():
     [ep] = [e for e in entry_points(group="console_scripts") if e.name == "gzsim"]
     assert ep.value == "gzsim.cli:main"
+
+
+# ------------------------------------------------------------------ the README's friction (issue 13)
+
+def test_validate_a_file_in_the_current_folder_extending_a_bundled_scenario(capsys, tmp_path, monkeypatch):
+    # The README: `gzsim validate baseline plan my_case.toml`, my_case.toml saved where you are.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my_case.toml").write_text('extends = "plan"\nname = "my_case"\n[levers]\ntalent_subsidy = 2.0\n',
+                                           encoding="utf-8")
+    code, out, err = run(capsys, "validate", "baseline", "plan", "my_case.toml")
+    assert code == 0, err
+    assert [line.split()[0] for line in out.splitlines()] == ["OK"] * 3
+
+
+def test_the_python_api_takes_a_bare_name_like_the_command_line():
+    import gzsim
+
+    assert gzsim.load_scenario("plan").name == "plan"
+    assert gzsim.load_model().load_scenario("baseline").name == "baseline"
+    from gzsim.errors import UsageError
+
+    with pytest.raises(UsageError, match="did you mean 'plan'"):
+        gzsim.load_scenario("plann")
+
+
+def test_levers_in_chinese_has_chinese_headers_and_units(capsys):
+    code, out, _ = run(capsys, "levers", "--model", str(FIXTURE_CATALOGUE), "--lang", "zh")
+    header = out.splitlines()[0].split()
+    assert header == ["标识", "单位", "默认值", "最小值", "最大值", "名称"]
+    assert "1/年" in out and "1/year" not in out
 
 
 def test_levers_uncertain_lists_every_uncertain_parameter_with_its_source(capsys):

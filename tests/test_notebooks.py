@@ -22,3 +22,22 @@ def test_notebook_executes_without_error(path, tmp_path):
     errors = [o for cell in book.cells if cell.cell_type == "code"
               for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_are_stored_with_their_outputs_and_charts(path):
+    # So they read on GitHub; a cell drawing a chart keeps it as an image (inline backend).
+    book = nbformat.read(path, as_version=4)
+    code = [c for c in book.cells if c.cell_type == "code"]
+    assert sum(bool(c.get("outputs")) for c in code) >= len(code) // 2, path.stem
+    for cell in code:
+        if "forecast_chart(" in cell.source:
+            assert any("image/png" in o.get("data", {}) for o in cell["outputs"]), cell.source[:80]
+
+
+def test_a_notebooks_extra_brings_jupyter():
+    import tomllib
+
+    project = tomllib.loads((NOTEBOOKS[0].parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    extra = " ".join(project["project"]["optional-dependencies"]["notebooks"])
+    assert "jupyterlab" in extra and "ipykernel" in extra

@@ -165,6 +165,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         result.to_csv(sys.stdout, index=False)
     else:
         write_results(result, args.out)
+        from .errors import display_path
+
+        names = ", ".join(dict.fromkeys(result["scenario"]))
+        print(f"wrote {display_path(args.out)}: {len(result):,} rows ({names}; {args.samples} samples; "
+              f"years {result['year'].min()}-{result['year'].max()})")
     return 0
 
 
@@ -178,16 +183,24 @@ def _cmd_levers(args: argparse.Namespace) -> int:
     from .loading import catalogue_path
 
     catalogue = load_catalogue(catalogue_path(args.model))
+    from .charts.strings import unit_label
+
+    lang = args.lang
+    # Headers, units and labels in the language; values as written in a scenario file (0.096).
+    def unit(u: str) -> str:
+        return unit_label(u, lang) or "-"
+
     if args.uncertain:
-        rows = [("id", "unit", "distribution", "min", "max", "source", "label")]
+        rows = [{"en": ("id", "unit", "distribution", "min", "max", "source", "label"),
+                 "zh": ("标识", "单位", "分布", "最小值", "最大值", "来源", "名称")}[lang]]
         for u in catalogue.uncertain:
             lo, hi = u.distribution.bounds
             source = u.source if len(u.source) <= 40 else u.source[:39] + "…"
-            rows.append((u.id, u.unit, u.distribution.kind, f"{lo:g}", f"{hi:g}", source,
-                         u.label(args.lang)))
+            rows.append((u.id, unit(u.unit), u.distribution.kind, f"{lo:g}", f"{hi:g}", source, u.label(lang)))
     else:
-        rows = [("id", "unit", "default", "min", "max", "label")]
-        rows += [(lv.id, lv.unit, f"{lv.default:g}", f"{lv.min:g}", f"{lv.max:g}", lv.label(args.lang))
+        rows = [{"en": ("id", "unit", "default", "min", "max", "label"),
+                 "zh": ("标识", "单位", "默认值", "最小值", "最大值", "名称")}[lang]]
+        rows += [(lv.id, unit(lv.unit), f"{lv.default:g}", f"{lv.min:g}", f"{lv.max:g}", lv.label(lang))
                  for lv in catalogue.levers]
     widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:

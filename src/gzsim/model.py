@@ -78,9 +78,10 @@ class Model:
         self.model_sha256 = hashlib.sha256(catalogue.model_file.read_bytes()).hexdigest()
         self._by_key = {vensim_key(n): n.strip().strip('"') for n in engine.variable_names}
         self._base = self._calibrated_inputs()
-        #: sha256 of the calibration's ``calibration.json`` (None when uncalibrated), for provenance.
-        self.calibration_id = None if calibration is None else hashlib.sha256(
-            (calibration.path / "calibration.json").read_bytes()).hexdigest()
+        #: The calibration id (:func:`gzsim.calibration.store.calibration_id`; None when uncalibrated).
+        from .calibration.store import calibration_id
+
+        self.calibration_id = None if calibration is None else calibration_id(calibration.path)
 
     def _calibrated_inputs(self) -> dict[str, Param]:
         """Engine inputs every run starts from: the calibration's fixed overrides and central set.

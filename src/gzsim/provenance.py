@@ -15,7 +15,8 @@ in this order:
     The lever catalogue (its uncertain parameters' priors drive the draws).
 ``calibration``
     The calibration id (sha256 of its ``calibration.json``, which names the
-    sha256 of every other file in the folder), or ``"none"`` for the model's
+    sha256 of every other file in the folder, without the run details such as the date), or
+    ``"none"`` for the model's
     hand-set values.
 ``engine``
     ``fast`` or ``pysd``.

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from ._toml import Checker, describe, read_toml, suggest
 from ._fs import not_a_file, resolved
 from .catalogue import Catalogue, load_catalogue
-from .errors import Problem, ScenarioError, TargetsError, display_path, scenario_error
+from .errors import GzsimError, Problem, ScenarioError, TargetsError, display_path, scenario_error
 from .sampling import Distribution, parse_distribution
 from .targets import Targets, load_targets
 from .timepaths import LeverValue, parse_lever_value
@@ -110,10 +110,23 @@ def _content_hash(content: dict[str, Any]) -> str:
 
 
 def _parent_path(child: Path, extends: str) -> Path:
-    """``extends`` is a file stem in the child's folder or a path relative to it."""
+    """``extends`` is a file stem in the child's folder or a path relative to it.
+
+    A bare name not found next to the child is a bundled scenario (``scenarios/NAME.toml``), so
+    a file saved anywhere (e.g. the current folder) can extend ``plan`` as the README shows.
+    """
     if extends.endswith(".toml") or "/" in extends or os.sep in extends:
         return child.parent / extends
-    return child.parent / f"{extends}.toml"
+    here = child.parent / f"{extends}.toml"
+    if here.is_file():
+        return here
+    from .paths import scenarios_dir
+
+    try:
+        bundled = scenarios_dir() / f"{extends}.toml"
+    except GzsimError:  # no project folder: report the name next to the child
+        return here
+    return bundled if bundled.is_file() else here
 
 
 def _chain_text(paths: list[Path]) -> str:
@@ -255,6 +268,17 @@ def _as_catalogue(catalogue: "Catalogue | Model | str | os.PathLike[str] | None"
     return catalogue.catalogue  # a Model
 
 
+def _scenario_path(path: str | os.PathLike[str]) -> Path:
+    """The command line's rule: a bare name (``"plan"``) is a bundled scenario; anything else a path."""
+    text = os.fspath(path)
+    if isinstance(path, str) and not text.endswith(".toml") and "/" not in text and os.sep not in text \
+            and not Path(text).is_file():
+        from .paths import resolve_scenario
+
+        return resolve_scenario(text)
+    return Path(path)
+
+
 def load_scenario(
     path: str | os.PathLike[str],
     *,
@@ -282,7 +306,7 @@ def load_scenario(
         names its file).  :class:`~gzsim.errors.LeverValueError` when all of
         them are bad lever values.
     """
-    path = Path(path)
+    path = _scenario_path(path)
     cat = _as_catalogue(catalogue)
     period = _period(catalogue)
     layers, problems = _read_chain(path)

@@ -94,3 +94,14 @@ def test_scheduler_run_equals_local_run(capsys, tmp_path, dask_address):
     assert run(capsys, *args, "--out", str(local))[0] == 0
     assert run(capsys, *args, "--scheduler", dask_address, "--out", str(remote))[0] == 0
     assert local.read_bytes() == remote.read_bytes()
+
+
+def test_every_analysis_at_the_lever_bounds_runs_without_a_traceback(capsys):
+    # A scenario with both costly levers at their maximum (goal seeking once crashed in _refine).
+    for argv in (["goalseek", "maxed", "--probability", "0.5", "--seed", "1", "--maxiter", "3"],
+                 ["reach", "maxed", "--samples", "50", "--seed", "1"],
+                 ["sensitivity", "maxed", "--method", "morris", "--samples", "4", "--seed", "1"],
+                 ["discover", "maxed", "--seed", "1"],
+                 ["attribute", "maxed", "--baseline", "maxed"]):
+        code, out, err = run(capsys, *argv[:1], *TOY, *argv[1:], "--quiet")
+        assert code == 0, (argv, err)

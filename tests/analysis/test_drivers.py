@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -18,7 +20,7 @@ def model():
 
 @pytest.fixture(scope="module")
 def baseline(model):
-    return model.load_scenario("baseline")
+    return model.load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml")
 
 
 def test_an_input_that_does_not_act_on_the_indicator_is_never_a_driver(model, baseline):

@@ -108,3 +108,37 @@ def test_defaults_and_bad_options(toy, toy_sc, ganzhou):
             goalseek(toy, sc, **kwargs)
     with pytest.raises(UsageError, match="drawn in scenario"):
         goalseek(toy, toy_sc("drawn"), probability=0.5, levers=["lever_a"])
+
+
+def test_levers_already_at_their_maximum_are_fixed_not_a_crash(toy, toy_sc):
+    # a and b at their maximum with no cuts allowed: only c can move (once a ValueError from argmin)
+    sc = toy_sc("maxed")
+    hard = replace(sc.targets, targets=(replace(sc.targets.targets[0], threshold=5.2),))
+    res = goalseek(toy, sc, probability=0.5, draws=200, seed=1, targets=hard, maxiter=5,
+                   levers=["lever_a", "lever_b", "lever_c"])
+    x = res.settings.set_index("lever")
+    assert x.loc["lever_a", "value"] == 2.0 and x.loc["lever_b", "value"] == 2.0
+    assert x.loc["lever_c", "value"] == pytest.approx(1.0, abs=5e-3)
+    # 4.5 + u >= 5.2 for u ~ U[0, 1] is 30 %: not reachable, and the three levers are what binds
+    assert not res.reachable
+    assert set(x.index[x["binding"]]) == {"lever_a", "lever_b", "lever_c"}
+    assert list(x["at_bound"]) == ["max", "max", "max"]
+
+
+def test_every_lever_fixed_evaluates_the_scenario(toy, toy_sc):
+    sc = toy_sc("maxed")
+    hard = replace(sc.targets, targets=(replace(sc.targets.targets[0], threshold=10.0),))
+    res = goalseek(toy, sc, probability=0.8, draws=100, seed=1, targets=hard, levers=["lever_a", "lever_b"])
+    assert not res.reachable and res.probability == 0.0 and res.cost == 0.0
+    assert "no decision lever can move" in res.message
+    assert "binding levers: lever_a=max, lever_b=max" in res.message
+
+
+def test_bounds_are_the_catalogue_range_not_the_scenario_floor(toy, toy_sc):
+    # without cuts a costly lever's floor is the scenario's value; staying there is not "at a bound"
+    res = goalseek(toy, toy_sc("more"), probability=0.5, draws=200, seed=1, levers=["lever_a", "lever_b"],
+                   maxiter=10)
+    x = res.settings.set_index("lever")
+    for lever in ("lever_a", "lever_b"):
+        if x.loc[lever, "value"] == x.loc[lever, "scenario_value"]:
+            assert x.loc[lever, "at_bound"] == "" and not x.loc[lever, "binding"]

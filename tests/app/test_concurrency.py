@@ -27,6 +27,7 @@ from streamlit.testing.v1 import AppTest
 import gzsim
 from gzsim.analysis import reach
 from gzsim.scenario import with_levers
+from gzsim.charts.numbers import format_probability  # the app's one format of a probability
 from gzsim.ui.compute import edited_scenario, reach_table
 
 from .server import CHROMIUM, CHROMIUM_ARGS, app_server
@@ -46,7 +47,7 @@ PER_SESSION_MIB = 4.0
 # Candidate settings of the pages: the award for new high-tech firms moves the joint headline
 # probability most, so most of its values give different numbers (two pages showing the same
 # number could not tell whose it is).
-AWARD = [round(0.1 * i, 1) for i in range(31)]
+AWARD = [round(0.05 * i, 2) for i in range(61)]  # between slider steps too: a link keeps them
 
 
 def _set_budget(at: AppTest, value: float) -> None:
@@ -130,7 +131,7 @@ def _distinct_settings(model, fixed: dict[str, float], n: int) -> list[dict]:
     for award in AWARD:
         overrides = tuple(sorted({**fixed, "award_new_htf": award}.items()))
         table = reach_table(model, BASELINE, overrides)
-        joint = f"{100 * float(table.loc[table['target'] == 'all_headline', 'probability'].iloc[0]):.1f} %"
+        joint = format_probability(float(table.loc[table['target'] == 'all_headline', 'probability'].iloc[0]))
         if joint not in seen:
             seen.add(joint)
             chosen.append({"overrides": dict(overrides), "joint": joint,

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from gzsim.paths import repo_root
 from gzsim.ui.compute import SAMPLES, SEED, reach_of
+from gzsim.charts.numbers import format_probability  # the app's one format of a probability
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,7 +51,7 @@ def test_an_edited_scenario_file_gives_the_new_numbers_in_a_new_session(tmp_path
         table = reach_of(model, edited, samples=SAMPLES, seed=SEED)
         expected = float(table.loc[table["target"] == "all_headline", "probability"].iloc[0])
         assert after_hash == edited.hash[:12] != before_hash
-        assert after_joint == f"{100 * expected:.1f} %"  # the new content's numbers, not the cached ones
+        assert after_joint == format_probability(expected)  # the new content's numbers, not the cached ones
         assert after_joint != before_joint
     finally:
         monkeypatch.undo()

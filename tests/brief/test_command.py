@@ -116,3 +116,49 @@ def test_non_empty_folder_is_refused(tmp_path, capsys):
     assert main(["brief", "baseline", "--out", str(out), "--force"]) == 2
     assert "not a gzsim brief" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_pdf_fonts_are_truetype_so_its_text_is_searchable(brief):
+    data = (brief / "summary.pdf").read_bytes()
+    assert b"/Type3" not in data and b"/Subtype /Type3" not in data  # matplotlib's default Type 3 glyphs
+    assert b"/FontFile2" in data or b"/FontFile3" in data  # embedded outline fonts
+
+
+@pytest.fixture(scope="module")
+def english_brief(tmp_path_factory):
+    out = tmp_path_factory.mktemp("brief_en") / "out"
+    assert main(["brief", "baseline", "--out", str(out), "--samples", "50", "--seed", "1", "--size", "print",
+                 "--lang", "en"]) == 0
+    return out
+
+
+def test_english_brief_counts_yuan_in_billions_and_flags_what_no_lever_reaches(english_brief):
+    md = (english_brief / "summary.md").read_text(encoding="utf-8")
+    assert "6 bn yuan" in md and "60 亿元" not in md and "100 million yuan" not in md
+    assert "not reachable within the lever ranges" in md  # high-value invention patents
+
+
+def test_no_half_empty_page_before_the_charts(tmp_path):
+    # Text filling a third of a page and three charts: the first chart goes under the text, so two
+    # pages, not a page of text then two pages of charts.
+    from gzsim.brief.pdf import Scoreboard, write_pdf
+
+    board = Scoreboard(pd.DataFrame(columns=REACH_COLUMNS), [], [], {}, {})
+    drawn = []
+    charts = [lambda ax, i=i: drawn.append(ax.plot([0, 1], [0, i])) for i in range(3)]
+    path = write_pdf(tmp_path / "s.pdf", lang="en", title="Title", subtitle="Sub", scoreboard=board, year=2025,
+                     joint="", paragraphs=[(None, "Some words. " * 120)], charts=charts)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
+    assert len(drawn) == 3 and pages == 2
+
+
+def test_workbook_numbers_are_formatted_and_keep_full_precision(brief):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(brief / "brief.xlsx")["scoreboard"]
+    header = [c.value for c in sheet[1]]
+    probability = sheet.cell(row=2, column=header.index("probability") + 1)
+    median = sheet.cell(row=2, column=header.index("median") + 1)
+    assert probability.number_format == "0.0%"
+    assert median.number_format.startswith("#,##0")
+    assert isinstance(median.value, float)  # the value itself is not rounded

@@ -80,15 +80,18 @@ def test_golden_deterministic_and_already_met():
 
 
 def test_golden_at_most_and_money_units():
-    target = {"label": "Technology contracts 60 亿元 a year", "unit": "亿元/year", "year": 2025, "threshold": 60,
+    # English readers count yuan in billions: 60 亿元 is 6 bn yuan, in every number of the paragraph.
+    target = {"label": "Technology contracts 6 bn yuan a year", "unit": "亿元/year", "year": 2025, "threshold": 60,
               "direction": "at_most", "base_year": 2020}
     sc = {"scenario": "Plan", "status": "at_risk", "median": 60.0, "p05": 40.0, "p95": 90.0,
           "probability": 0.5, "n": 50, "base": 120.0}
     assert target_paragraph(target, [sc], "en") == (
-        "Technology contracts 60 亿元 a year: the target for 2025 is at most 60 × 100 million yuan a year. "
-        "Plan: at risk — median 60.0 (90 % range 40.0–90.0), target met in 50 % of 50 simulations. "
-        "Reaching 60 from 120 in 2020 takes a decline of 12.9 % a year; the projected median gives "
+        "Technology contracts 6 bn yuan a year: the target for 2025 is at most 6 bn yuan a year. "
+        "Plan: at risk — median 6.00 (90 % range 4.00–9.00), target met in 50 % of 50 simulations. "
+        "Reaching 6 from 12 in 2020 takes a decline of 12.9 % a year; the projected median gives "
         "a decline of 12.9 % a year in Plan (on pace).")
+    zh = {**target, "label": "技术合同成交额60亿元"}
+    assert "不高于60亿元" in target_paragraph(zh, [sc], "zh") or "60亿元" in target_paragraph(zh, [sc], "zh")
 
 
 def test_golden_growth_target():
@@ -114,7 +117,7 @@ def test_threshold_texts():
     assert threshold_text(growth, "en") == "≥ 20 % a year"
     assert threshold_text(growth, "zh") == "年均≥20%"
     total = {"direction": "at_most", "threshold": 300, "unit": "亿元/year", "measure": "cumulative"}
-    assert threshold_text(total, "en") == "≤ 300 × 100 million yuan in total"
+    assert threshold_text(total, "en") == "≤ 30 bn yuan in total"
     assert threshold_text(total, "zh") == "累计≤300亿元"
 
 

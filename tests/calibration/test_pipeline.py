@@ -39,8 +39,9 @@ def _estimated_only(tmp_path) -> Path:
     """The Ganzhou settings without the parameters sampled with their priors (profile = false):
     those stay at their model values, so the recovery is of what the data estimate."""
     text = SETTINGS.read_text(encoding="utf-8")
-    blocks = re.split(r"(?m)^(?=\[\[free\]\])", text)
-    kept = [b for b in blocks if not (b.startswith("[[free]]") and "profile = false" in b)]
+    blocks = re.split(r"(?m)^(?=\[)", text)  # one chunk per table
+    kept = [b for b in blocks if not (b.startswith("[[free]]") and
+                                      re.search(r"(?m)^profile = false", b))]
     path = tmp_path / "estimated_only.toml"
     path.write_text("".join(kept), encoding="utf-8")
     return path

@@ -32,7 +32,7 @@ def test_committed_calibration_contents():
     for key in ("model_sha256", "observations_sha256", "settings_sha256", "seed", "date",
                 "gzsim_version"):
         assert key in cal.provenance
-    assert {p["identified"] for p in cal.parameters} <= {"yes", "no"}
+    assert {p["identified"] for p in cal.parameters} <= {"yes", "no", "not profiled"}
     assert set(cal.inputs()) == set(cal.point) | set(cal.fixed)
 
 

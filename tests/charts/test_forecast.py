@@ -152,3 +152,24 @@ def test_save_png_300_dpi_and_svg(tmp_path, ganzhou, sims):
     assert (width, height) == (round(6.3 * 300), round(3.9 * 300))
     assert written[1].read_text(encoding="utf-8").lstrip().startswith("<?xml")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["st_smes_print.png", "st_smes_print.svg"]
+
+
+def test_every_scenario_band_covers_its_whole_span():
+    # Once the second scenario's band started where it left the first, with a vertical edge.
+    import numpy as np
+    from matplotlib.collections import PolyCollection
+
+    from gzsim.simulation import Simulation
+
+    years = np.arange(2015, 2026)
+    rng = np.random.default_rng(1)
+    base = rng.normal(10, 1, (51, len(years))).cumsum(axis=1)
+    other = base.copy()
+    other[:, years > 2020] *= 1.2
+    import pandas as pd
+
+    sims = [Simulation("a", years, {"gdp": base}, pd.DataFrame()), Simulation("b", years, {"gdp": other}, pd.DataFrame())]
+    fig = forecast_chart("gdp", sims, size="print")
+    for band in (c for c in fig.axes[0].collections if isinstance(c, PolyCollection)):
+        xs = np.concatenate([p.vertices[:, 0] for p in band.get_paths()])
+        assert xs.min() == years[0] and xs.max() == years[-1]

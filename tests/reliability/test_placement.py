@@ -126,14 +126,19 @@ def test_the_model_before_the_refactor_had_twenty_nested_calls():
 
 
 def test_gzsim_check_fails_a_model_breaking_the_rule(tmp_path, capsys):
-    # the pre-refactor model under the bundled model's name, with the bundled catalogue
-    shutil.copy(NESTED_GANZHOU, tmp_path / "ganzhou_sti.mdl")
+    # today's model with one INITIAL put back inside a larger expression, under the bundled
+    # model's name with the bundled catalogue (the pre-refactor file no longer matches the catalogue)
+    text = (ROOT / "model" / "ganzhou_sti.mdl").read_text(encoding="utf-8")
+    nested = text.replace("revenue per high tech firm 2015 * GDP / initial GDP *",
+                          "revenue per high tech firm 2015 * GDP / INITIAL(GDP) *")
+    assert nested != text
+    (tmp_path / "ganzhou_sti.mdl").write_text(nested, encoding="utf-8")
     shutil.copy(ROOT / "model" / "levers.toml", tmp_path / "levers.toml")
     checks = _checks(tmp_path)
     assert main(["check", "--model", str(tmp_path / "levers.toml"), "--checks", str(checks),
                  "--calibration", "none"]) == 1
     out, err = capsys.readouterr()
-    assert re.search(r"^FAIL\s+vensim_placement\s+20 level-like call\(s\)", out, re.M)
+    assert re.search(r"^FAIL\s+vensim_placement\s+1 level-like call\(s\)", out, re.M)
     assert "variable 'revenue per high tech firm' has INITIAL(GDP) inside" in out
     assert re.search(r"^PASS\s+gdp_grows", out, re.M)
     assert "1 fail" in err

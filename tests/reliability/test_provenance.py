@@ -3,7 +3,7 @@
 For each file type a command writes (``gzsim run --out`` csv/parquet/xlsx, the analyses' ``--out``,
 ``gzsim brief``, chart files, a calibration folder) the record is read back and checked against the
 real inputs: the package version, the model file's actual sha256, the calibration id (sha256 of
-calibration.json), the scenario hashes from ``model.load_scenario`` and the seed.
+calibration.json's content, without run details), the scenario hashes from ``model.load_scenario`` and the seed.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import pytest
 
 import gzsim
 from gzsim import output
+from gzsim.calibration.store import calibration_id
 from gzsim.cli import main
 from gzsim.errors import OutputError, UsageError
 from gzsim.output import read_results, sidecar_path, write_results
@@ -55,7 +56,7 @@ def check_record(rec: dict, model: gzsim.Model, names: tuple[str, ...], *, seed,
     assert rec["analysis"] == analysis and rec["engine"] == "fast"
     assert rec["model_file"] == MODEL_FILE.name and rec["model_sha256"] == sha256(MODEL_FILE)
     assert rec["catalogue_sha256"] == sha256(CATALOGUE_FILE)
-    assert rec["calibration"] == sha256(CALIBRATION_JSON)
+    assert rec["calibration"] == calibration_id(CALIBRATION_JSON)
     assert rec["scenarios"] == scenario_hashes(model, *names)
     assert rec["seed"] == seed and rec["samples"] == samples
 
@@ -263,4 +264,4 @@ def test_calibration_manifest_names_every_file_and_its_id_reaches_results(tmp_pa
     assert {"fit.csv", "parameters.csv", "posterior.parquet", "report.md", "profiles.png"} <= files
     assert manifest["outputs"] == {name: sha256(out / name) for name in sorted(files)}
     calibrated = gzsim.load_model(calibration=out)
-    assert record(calibrated, [], seed=None, samples=0)["calibration"] == sha256(out / "calibration.json")
+    assert record(calibrated, [], seed=None, samples=0)["calibration"] == calibration_id(out)

@@ -14,7 +14,10 @@ one they do, a scenario input, or the model-discrepancy term.
 
 from __future__ import annotations
 
+import functools
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -47,6 +50,12 @@ class Driver:
         return f"{label} ({kind})"
 
 
+@functools.lru_cache(maxsize=1)
+def _parameter_labels() -> dict:
+    """Labels of calibrated constants without a catalogue entry (``ui/parameters.toml``)."""
+    return tomllib.loads((Path(__file__).parents[1] / "ui" / "parameters.toml").read_text(encoding="utf-8"))
+
+
 def _ranks(x: np.ndarray) -> np.ndarray:
     return np.argsort(np.argsort(x, axis=0), axis=0).astype(float)
 
@@ -60,7 +69,8 @@ def _describe(model, column: str) -> tuple[str, str, str]:
     for lever in cat.levers:
         if lever.vensim == column:
             return lever.label_en, lever.label_zh, "scenario"
-    label_en = label_zh = column
+    named = _parameter_labels().get(column, {})
+    label_en, label_zh = named.get("en", column), named.get("zh", column)
     for u in cat.uncertain:
         if u.vensim == column:
             label_en, label_zh = u.label_en, u.label_zh
@@ -81,6 +91,19 @@ def acting_inputs(model, scenario, draws: pd.DataFrame, indicator: str) -> set[s
     fitted together with one that does, e.g. the S&T SME registration share with the size of
     the firm pool); naming it as a driver would send the reader to the wrong lever.
     """
+    columns = list(draws.columns)
+    # the same for any sample size or seed of one scenario (keyed by its content hash: a lever
+    # set to zero can switch a pathway off)
+    key = (indicator, tuple(columns), getattr(scenario, "hash", "") or id(scenario))
+    cache = model.__dict__.setdefault("_acting_inputs", {})
+    if key not in cache:
+        if len(cache) > 256:
+            cache.clear()
+        cache[key] = _acting(model, scenario, draws, indicator)
+    return cache[key]
+
+
+def _acting(model, scenario, draws: pd.DataFrame, indicator: str) -> set[str]:
     columns = list(draws.columns)
     base = draws.median(axis=0)
     rows = [base.to_numpy(dtype=float)]

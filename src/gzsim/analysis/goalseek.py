@@ -138,6 +138,8 @@ class _Problem:
         self.levers = [cat.lever(i) for i in levers]
         self.lo = np.array([lv.min for lv in self.levers])
         self.hi = np.array([lv.max for lv in self.levers])
+        # A full-range move of each lever (the catalogue's range; never 0, so no 0/0 below).
+        self.span = np.where(self.hi > self.lo, self.hi - self.lo, 1.0)
         self.cost_vars = list(dict.fromkeys(runner.spelled(lv.cost, what=f"cost of lever '{lv.id}'")
                                             for lv in cat.levers if lv.cost))
         self.has_cost = np.array([bool(lv.cost) for lv in self.levers])
@@ -199,9 +201,9 @@ class _Problem:
         res = self._summarise(out, s)
         res["cost"] = self._cost(out, s) - self.ref_cost
         free = ~self.has_cost
-        res["distance"] = (np.abs(x - self.ref)[:, free] / (self.hi - self.lo)[free]).sum(axis=1)
+        res["distance"] = (np.abs(x - self.ref)[:, free] / self.span[free]).sum(axis=1)
         res["effort"] = res["cost"] + self.price * res["distance"]
-        res["moved"] = (np.abs(x - self.ref) / (self.hi - self.lo)).sum(axis=1)
+        res["moved"] = (np.abs(x - self.ref) / self.span).sum(axis=1)
         res["x"] = x
         return res
 
@@ -223,19 +225,21 @@ class _Problem:
         return res["effort"] + _TIE * res["moved"] + _PENALTY * (short + 0.01 * res["deficit"] * (short > 0))
 
 
-def _refine(problem: _Problem, x: np.ndarray, required: float, *, passes: int, bar) -> np.ndarray:
-    """Coordinate search on all draws: per lever, its bounds, the scenario's value and a shrinking local grid."""
-    k = len(x)
+def _refine(problem: _Problem, x: np.ndarray, required: float, *, passes: int, bar,
+            free: np.ndarray) -> np.ndarray:
+    """Coordinate search on all draws: per free lever, its bounds, the scenario's value and a shrinking local grid."""
     width = (problem.hi - problem.lo) / 10
     steps = np.array([-1.0, -0.5, -0.25, 0.25, 0.5, 1.0])
     best = problem.objective(problem.run(x[None]), required)[0]
     for _ in range(passes):
         improved = False
-        for j in range(k):
+        for j in np.flatnonzero(free):
             cand_vals = np.unique(np.clip(np.concatenate([[problem.lo[j], problem.hi[j], problem.ref[j]],
                                                           x[j] + width[j] * steps]),
                                           problem.lo[j], problem.hi[j]))
             cand_vals = cand_vals[cand_vals != x[j]]
+            if not len(cand_vals):  # nothing else to try for this lever
+                continue
             cands = np.repeat(x[None], len(cand_vals), axis=0)
             cands[:, j] = cand_vals
             obj = problem.objective(problem.run(cands), required)
@@ -245,8 +249,50 @@ def _refine(problem: _Problem, x: np.ndarray, required: float, *, passes: int, b
         bar.update(1)
         if not improved:
             width = width / 4
-        if np.all(width < 1e-4 * (problem.hi - problem.lo)):
+        if np.all(width[free] < 1e-4 * (problem.hi - problem.lo)[free]):
             break
+    return x
+
+
+def _search(problem: _Problem, x0: np.ndarray, free: np.ndarray, required: float, *, seed: int,
+            popsize: int | None, maxiter: int, budget: int, draws: int, progress: bool) -> np.ndarray:
+    """Differential evolution over the free levers (the others stay at *x0*), then a coordinate search."""
+    idx = np.flatnonzero(free)
+    k = len(idx)
+    size = popsize or max(12, 2 * k)
+    passes = 8
+    maxiter = min(maxiter, budget // (size * draws))
+    bar = progress_bar(total=maxiter + passes, desc="goalseek", enabled=progress, unit="step")
+    lo, hi = problem.lo[idx], problem.hi[idx]
+
+    def full(xs: np.ndarray) -> np.ndarray:  # settings of the free levers -> settings of all
+        out = np.repeat(x0[None], len(xs), axis=0)
+        out[:, idx] = xs
+        return out
+
+    # screening: each free lever at its bounds, the others at the scenario's values
+    screen = np.repeat(x0[idx][None], 2 * k, axis=0)
+    screen[np.arange(k), np.arange(k)] = lo
+    screen[k + np.arange(k), np.arange(k)] = hi
+    sres = problem.run(full(screen))
+    score = sres["p"] - 0.01 * sres["deficit"]
+    corner = np.where(score[k:] >= score[:k], hi, lo)
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+    init = lo + rng.random((size, k)) * (hi - lo)
+    init[0], init[1] = x0[idx], corner
+
+    def fun(xt: np.ndarray) -> np.ndarray:
+        return problem.objective(problem.run(full(xt.T)), required)
+
+    best = corner
+    if maxiter > 0:
+        from scipy.optimize import differential_evolution  # scipy.stats/optimize load slowly: only when used
+        opt = differential_evolution(fun, list(zip(lo, hi)), vectorized=True, updating="deferred", init=init,
+                                     maxiter=maxiter, polish=False, rng=rng, tol=1e-6,
+                                     callback=lambda *a, **kw: bar.update(1))
+        best = opt.x
+    x = _refine(problem, full(np.atleast_2d(best))[0], required, passes=passes, bar=bar, free=free)
+    bar.close()
     return x
 
 
@@ -331,36 +377,15 @@ def goalseek(model: Any, scenario: Any, *, probability: float, target_ids: Seque
         note = "the scenario itself already meets it"
         out_levers, out_draws = None, common
     else:
-        size = popsize or max(12, 2 * k)
-        passes = 8
-        maxiter = min(maxiter, budget // (size * draws))
-        bar = progress_bar(total=maxiter + passes, desc="goalseek", enabled=runner.execution.progress,
-                           unit="step")
-        # screening: each lever at its bounds, the others at the scenario's values
-        screen = np.repeat(problem.ref[None], 2 * k, axis=0)
-        screen[np.arange(k), np.arange(k)] = problem.lo
-        screen[k + np.arange(k), np.arange(k)] = problem.hi
-        sres = problem.run(screen)
-        score = sres["p"] - 0.01 * sres["deficit"]
-        corner = np.where(score[k:] >= score[:k], problem.hi, problem.lo)
-        rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
-        init = problem.lo + rng.random((size, k)) * (problem.hi - problem.lo)
-        init[0], init[1] = np.clip(problem.ref, problem.lo, problem.hi), corner
-
-        def fun(xt: np.ndarray) -> np.ndarray:
-            return problem.objective(problem.run(xt.T), required)
-
-        x = corner
-        if maxiter > 0:
-            from scipy.optimize import differential_evolution  # scipy.stats/optimize load slowly: only when used
-            opt = differential_evolution(fun, list(zip(problem.lo, problem.hi)), vectorized=True,
-                                         updating="deferred", init=init, maxiter=maxiter, polish=False,
-                                         rng=rng, tol=1e-6, callback=lambda *a, **kw: bar.update(1))
-            x = opt.x
-        x = _refine(problem, x, required, passes=passes, bar=bar)
-        bar.close()
+        # A lever whose allowed range is a single value (e.g. a costly lever the scenario already
+        # sets at its maximum, with no cuts allowed) is fixed, not a decision variable.
+        free = problem.hi > problem.lo
+        x = np.clip(problem.ref, problem.lo, problem.hi)
+        if free.any():
+            x = _search(problem, x, free, required, seed=seed, popsize=popsize, maxiter=maxiter,
+                        budget=budget, draws=draws, progress=runner.execution.progress)
         res = problem.run(x[None])
-        note = ""
+        note = "" if free.any() else "no decision lever can move (each is at the end of its allowed range)"
         out_levers = {lv.id: problem.lever_input(j, np.array([x[j]]), draws)
                       for j, lv in enumerate(problem.levers)}
         out_draws = common
@@ -376,8 +401,12 @@ def goalseek(model: Any, scenario: Any, *, probability: float, target_ids: Seque
                       "end_value": float(np.nanmedian(plan[Measure.LEVEL])),
                       "cumulative": float(np.nanmedian(plan[Measure.CUMULATIVE])),
                       "cagr": float(np.nanmedian(plan[Measure.CAGR]))})
-    span = problem.hi - problem.lo
-    at_lo, at_hi = np.abs(x - problem.lo) <= 1e-3 * span, np.abs(x - problem.hi) <= 1e-3 * span
+    # Bounds are the catalogue's range: the scenario's own value (the floor without cuts) is not one.
+    cat_lo = np.array([lv.min for lv in problem.levers])
+    cat_hi = np.array([lv.max for lv in problem.levers])
+    tol = 1e-3 * problem.span
+    at_lo, at_hi = np.abs(x - cat_lo) <= tol, np.abs(x - cat_hi) <= tol
+    moved = np.abs(x - problem.ref) > tol
     p = float(res["p"][0])
     reachable = p >= required
     settings = pd.DataFrame({
@@ -385,17 +414,20 @@ def goalseek(model: Any, scenario: Any, *, probability: float, target_ids: Seque
         "setting": [problem.describe(j) for j in range(k)], "has_cost": problem.has_cost,
         "scenario_value": problem.ref, "value": x, "min": problem.lo, "max": problem.hi,
         "at_bound": np.where(at_lo, "min", np.where(at_hi, "max", "")),
+        "moved": moved,
     })
-    # binding: moved to a bound (a bound that is the scenario's own value does not limit anything)
-    settings["binding"] = (settings["at_bound"] != "") & (np.abs(x - problem.ref) > 1e-3 * span)
+    # binding: at a bound of its range that it was moved to, or could not leave (fixed there)
+    settings["binding"] = (settings["at_bound"] != "") & (moved | (problem.hi <= problem.lo))
     binding = ", ".join(f"{r.lever}={r.at_bound}" for r in settings.itertuples() if r.binding) or "none"
     if reachable:
-        message = (f"reachable: joint probability {p:.3f} >= {required:g} at a 2021-{period.end_year} cost of "
+        to_bound = ", ".join(f"{r.lever}={r.at_bound}" for r in settings.itertuples()
+                             if r.moved and r.at_bound) or "none"
+        message = (f"reachable: joint probability {p:.0%} >= {required:.0%} at a 2021-{period.end_year} cost of "
                    f"{float(res['cost'][0]):.2f} 亿元 and distance {float(res['distance'][0]):.3f}"
-                   f"{'; ' + note if note else ''}; levers at a bound: {binding}")
+                   f"{'; ' + note if note else ''}; levers moved to a bound: {to_bound}")
     else:
-        message = (f"not reachable within the lever ranges: best joint probability found {p:.3f} "
-                   f"< {required:g}; binding levers: {binding}")
+        message = (f"not reachable within the lever ranges: best joint probability found {p:.0%} "
+                   f"< {required:.0%}{'; ' + note if note else ''}; binding levers: {binding}")
     attrs = record(model, [scenario], analysis="goalseek", seed=seed, samples=draws, draws=draws,
                        required=required, targets=[t.id for t in chosen], targets_sha256=targets_hash(chosen),
                        decision_levers=ids, distance_price=distance_price, allow_cuts=bool(allow_cuts),

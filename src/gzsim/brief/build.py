@@ -29,7 +29,7 @@ from .excel import levers_table, results_table, write_workbook
 from .facts import joint_text, paragraphs, short_title
 from .outdir import MARKER, check_out_dir, staged_dir
 from .pdf import Scoreboard, write_pdf
-from .reach import board_row, measure_name, scoreboard, status_key, trust_sentences
+from .reach import board_row, mark_unreachable, measure_name, scoreboard, status_key, trust_sentences
 from .text import probability_text, template
 
 __all__ = ["SIZES", "BriefResult", "build_brief", "brief_targets"]
@@ -185,6 +185,11 @@ def build_brief(model: Model, scenarios: Sequence[ResolvedScenario], out: str | 
         seed = secrets.randbelow(2**32)
     sims: list[Simulation] = [model.simulate(sc, samples=samples, seed=seed) for sc in scenarios]
     board = scoreboard(sims, targets)
+    # A target no lever setting reaches says so ("not reachable within the lever ranges").
+    from ..analysis.ceiling import lever_ceiling
+
+    board = mark_unreachable(board, {sc.name: lever_ceiling(model, sc, samples=min(samples, 200), seed=seed,
+                                                            year=year) for sc in scenarios})
     labels = {sc.name: short_title(sc, used) for sc in scenarios}
     by_indicator: dict[str, list[Target]] = {}
     for t in targets:
@@ -203,7 +208,7 @@ def build_brief(model: Model, scenarios: Sequence[ResolvedScenario], out: str | 
                         samples=samples_text, date=today)
     paras = paragraphs(targets, board, sims, catalogue, labels, used)
     trust = trust_sentences(model, scenarios[0], sims[0], targets, used)  # how far to trust each headline answer
-    paras = [(t, f"{p} {trust[t.id]}" if t.id in trust else p) for t, p in paras]
+    paras = [(t, f"{p} {trust[t]}" if t in trust else p) for t, p in paras]
     joint = joint_text(board, labels, used)
     ordered = [t for t, _ in paras]
     # No clock time in the record: the same inputs and seed give the same record.

@@ -86,6 +86,34 @@ def _autosize(ws, frame: pd.DataFrame) -> None:
     ws.freeze_panes = "A2"
 
 
+#: Columns holding probabilities (shown as percent with one decimal: 79.8 %, never rounded to 80 %).
+_PROBABILITY_COLUMNS = ("probability", "mc_se", "baseline_probability", "best_probability")
+
+
+def format_numbers(ws, frame: pd.DataFrame) -> None:
+    """Number formats an analyst reads (2.61, 1,863, 79.8 %); the cells keep full precision.
+
+    Per float column: probabilities as ``0.0%``, others with the decimals their size needs
+    (:func:`gzsim.charts.decimals_for` of the column's largest value) and thousands separators.
+    """
+    from openpyxl.utils import get_column_letter
+
+    from ..charts.numbers import decimals_for
+
+    for i, column in enumerate(frame.columns, start=1):
+        values = pd.to_numeric(frame[column], errors="coerce") if frame[column].dtype.kind == "f" else None
+        if values is None or not values.notna().any():
+            continue
+        if str(column) in _PROBABILITY_COLUMNS:
+            fmt = "0.0%"
+        else:
+            decimals = decimals_for(float(values.abs().max()))
+            fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
+        letter = get_column_letter(i)
+        for cell in ws[letter][1:len(frame) + 1]:
+            cell.number_format = fmt
+
+
 def write_workbook(path: str | os.PathLike[str], sheets: Mapping[str, pd.DataFrame],
                    provenance: Mapping[str, Any]) -> Path:
     """Write *sheets* (name -> frame, in order) and a ``provenance`` sheet (key, value as JSON)."""
@@ -95,5 +123,6 @@ def write_workbook(path: str | os.PathLike[str], sheets: Mapping[str, pd.DataFra
         for name, frame in [*sheets.items(), ("provenance", prov)]:
             frame.to_excel(writer, sheet_name=name, index=False)
             _autosize(writer.sheets[name], frame)
+            format_numbers(writer.sheets[name], frame)
         text_not_formulas(writer.book)  # names and titles from scenario files stay text
     return path

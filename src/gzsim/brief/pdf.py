@@ -34,7 +34,7 @@ _MARGIN = 54.0
 _WIDTH = _W - 2 * _MARGIN
 _GREY = "#4D4D4D"
 # Light tints behind the status words (the words carry the meaning; colour only helps scanning).
-_STATUS_FILL = {"on_track": "#D5EFE6", "at_risk": "#FCE9C2", "off_track": "#F8D5C3"}
+_STATUS_FILL = {"on_track": "#D5EFE6", "at_risk": "#FCE9C2", "off_track": "#F8D5C3", "unreachable": "#E0E0E0"}
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,8 @@ def write_pdf(path: str | os.PathLike[str], *, lang: str, title: str, subtitle: 
     pathlib.Path
     """
     path = Path(path)
-    with matplotlib.rc_context(rc_params(lang, "print")), \
+    # TrueType (Type 42) fonts: the PDF's text is searchable and copyable, and prints cleanly.
+    with matplotlib.rc_context({**rc_params(lang, "print"), "pdf.fonttype": 42}), \
             PdfPages(path, metadata={"Title": title, "Creator": "gzsim", "Producer": "gzsim (matplotlib)",
                                      **embed("pdf", provenance), "ModDate": None}) as pdf:
         flow = _Flow(pdf, lang, footer)
@@ -191,6 +192,16 @@ def write_pdf(path: str | os.PathLike[str], *, lang: str, title: str, subtitle: 
         flow.paragraph(template("findings", lang), 12, weight="bold", after=4)
         for _target, value in paragraphs:
             flow.paragraph(value, 9, after=8)
+        charts = list(charts)
+        used = (flow.y + 6) / _H
+        if charts and flow.fig is not None and used <= 0.7:
+            # Room left under the text for a chart (at least 30 % of the page, 3.5 in): the first chart
+            # goes there, so no page is left half empty before the charts.
+            fig = flow.fig
+            fig.set_layout_engine("constrained")
+            fig.get_layout_engine().set(w_pad=0.6, h_pad=0.65)
+            _top, bottom = fig.subfigures(2, 1, height_ratios=[used, 1 - used], hspace=0.0)
+            charts.pop(0)(bottom.add_subplot())
         for first in range(0, len(charts), 2):
             fig = flow.new_page()
             fig.set_layout_engine("constrained")

@@ -17,13 +17,14 @@ from ..simulation import Simulation
 from ..targets import Target
 
 __all__ = ["REACH_COLUMNS", "STATUSES", "ALL_HEADLINE", "status_of", "status_key",
-           "measure_name", "board_row", "scoreboard"]
+           "measure_name", "board_row", "scoreboard", "mark_unreachable"]
 
 #: The contract columns, plus ``measure`` (level, cumulative, cagr; as in ``gzsim.analysis``), needed
 #: because one indicator can have two targets (e.g. a 2025 level and a 2021-2025 growth rate).
 REACH_COLUMNS = ["scenario", "target", "year", "measure", "threshold", "median", "p05", "p95", "probability",
                  "status"]
-STATUSES = ("on_track", "at_risk", "off_track")
+#: ``unreachable``: off track, and not reachable within the lever ranges (gzsim.analysis.ceiling).
+STATUSES = ("on_track", "at_risk", "off_track", "unreachable")
 #: The ``target`` of the row holding the probability that all headline targets are met together.
 ALL_HEADLINE = "all_headline"
 
@@ -45,6 +46,21 @@ def status_key(value: str) -> str:
     if key not in STATUSES:
         raise ValueError(f"unknown status {value!r}; expected one of {', '.join(STATUSES)}")
     return key
+
+
+def mark_unreachable(board: pd.DataFrame, ceilings: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """*board* with "off track" turned into "unreachable" where no lever setting reaches the target.
+
+    *ceilings*: per scenario name, its :func:`gzsim.analysis.ceiling.lever_ceiling` table.
+    """
+    board = board.copy()
+    for name, ceiling in ceilings.items():
+        for r in ceiling.itertuples():
+            if r.reachable:
+                continue
+            hit = (board["scenario"] == name) & (board["target"] == r.target) & (board["measure"] == r.measure)
+            board.loc[hit & (board["status"].map(status_key) == "off_track"), "status"] = "unreachable"
+    return board
 
 
 def measure_name(target: Target) -> str:
@@ -124,7 +140,7 @@ def scoreboard(simulations: Sequence[Simulation], targets: Iterable[Target]) -> 
     return _reach(simulations, targets)
 
 
-def trust_sentences(model, scenario, sim: Simulation, targets: Iterable[Target], lang: str) -> dict[str, str]:
+def trust_sentences(model, scenario, sim: Simulation, targets: Iterable[Target], lang: str) -> dict[Target, str]:
     """Per headline target: what drives its uncertainty in *sim*, and the backtest's coverage.
 
     The plain line issue 12 asks of every briefing: where the uncertainty comes from (regime
@@ -148,8 +164,8 @@ def trust_sentences(model, scenario, sim: Simulation, targets: Iterable[Target],
             continue
         if lang == "zh":
             text = "不确定性主要来自" + "；".join(d.text("zh") for d in found) + "。"
-            out[target.id] = text + (coverage + "。" if coverage else "")
+            out[target] = text + (coverage + "。" if coverage else "")
         else:
             text = "Its uncertainty is driven mostly by " + "; ".join(d.text("en") for d in found) + "."
-            out[target.id] = text + (f" {coverage}." if coverage else "")
+            out[target] = text + (f" {coverage}." if coverage else "")
     return out

@@ -98,7 +98,7 @@ def _base_note(target: Mapping[str, Any], base: float, lang: str) -> str:
     reported = target.get("reported_base")
     if reported is None or not reported or abs(base - reported) <= 0.05 * abs(reported):
         return ""
-    return template("base_note", lang, reported=format_number(reported))
+    return template("base_note", lang, reported=format_number(reported * money_scale(target["unit"], lang)))
 
 
 def _gap_sentence(target: Mapping[str, Any], scenarios: Sequence[Mapping[str, Any]], lang: str) -> str:
@@ -137,7 +137,8 @@ def _gap_sentence(target: Mapping[str, Any], scenarios: Sequence[Mapping[str, An
                               difference=difference))
     if not items:
         return ""
-    fields = dict(threshold=format_number(target["threshold"]), base=format_number(base),
+    scale = money_scale(target["unit"], lang)
+    fields = dict(threshold=format_number(target["threshold"] * scale), base=format_number(base * scale),
                   base_year=base_year, base_note=_base_note(target, base, lang), items=join_list(items, lang))
     if already:
         return template("gap_met", lang, **fields)
@@ -161,6 +162,12 @@ def period_label(target: Mapping[str, Any]) -> str:
     return f"{base + 1}–{target['year']}"
 
 
+def money_scale(unit: str, lang: str) -> float:
+    """Factor from the catalogue's unit to the one written: English readers count yuan in billions
+    (60 亿元 is 6 bn yuan), Chinese ones in 亿元."""
+    return 0.1 if lang == "en" and unit.startswith("亿元") else 1.0
+
+
 def _amount(value: str, unit: str, lang: str) -> str:
     return f"{value} {unit}".strip() if lang == "en" else f"{value}{unit}"
 
@@ -172,7 +179,7 @@ def threshold_text(target: Mapping[str, Any], lang: str) -> str:
     if measure == "cagr":
         return template("threshold_cagr", lang, op=op, value=percent(target["threshold"], lang))
     unit = text_unit(target["unit"].removesuffix("/year") if measure == "cumulative" else target["unit"], lang)
-    value = _amount(format_number(target["threshold"]), unit, lang)
+    value = _amount(format_number(target["threshold"] * money_scale(target["unit"], lang)), unit, lang)
     if measure == "cumulative":
         return template("threshold_cumulative", lang, op=op, value=value)
     return f"{op} {value}" if lang == "en" else f"{op}{value}"
@@ -204,13 +211,14 @@ def target_paragraph(target: Mapping[str, Any], scenarios: Sequence[Mapping[str,
         number = lambda v: percent(v, lang, 1)  # noqa: E731 - growth rates read as percentages
     else:
         unit = target["unit"].removesuffix("/year") if measure == "cumulative" else target["unit"]
-        amount = _amount(format_number(target["threshold"]), text_unit(unit, lang), lang)
+        scale = money_scale(unit, lang)
+        amount = _amount(format_number(target["threshold"] * scale), text_unit(unit, lang), lang)
         key = "intro_cumulative" if measure == "cumulative" else "intro"
         sentences = [template(key, lang, label=target["label"], year=target["year"], op=op, amount=amount,
                               period=period_label(target))]
         # One precision for every number of the target, sized by the threshold and the medians.
-        decimals = decimals_for(target["threshold"], *(sc["median"] for sc in scenarios))
-        number = lambda v: format_number(v, decimals)  # noqa: E731
+        decimals = decimals_for(target["threshold"] * scale, *(sc["median"] * scale for sc in scenarios))
+        number = lambda v: format_number(v * scale, decimals)  # noqa: E731
     sentences += [_scenario_sentence(sc, lang, number) for sc in scenarios]
     gap = _gap_sentence(target, scenarios, lang) if measure == "level" else ""
     if gap:

@@ -25,7 +25,7 @@ from .._fs import resolved
 from .errors import CalibrationError, Problem, StaleCalibrationError
 from .manifest import CHECKED, manifest_problems, posterior_problems, resolved_files
 
-__all__ = ["Calibration", "load_calibration", "draw_posterior", "sha256_file",
+__all__ = ["Calibration", "load_calibration", "draw_posterior", "sha256_file", "calibration_id",
            "DEFAULT_FOLDER", "FORMAT"]
 
 #: The bundled calibration, relative to the project root.
@@ -40,6 +40,25 @@ _MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+#: Provenance entries that say when and how a calibration ran, not what it found: left out of its id.
+_RUN_DETAILS = ("date", "seconds", "command", "python", "numpy", "scipy", "gzsim_version")
+
+
+def calibration_id(path: str | os.PathLike[str]) -> str:
+    """The id of a calibration (its folder or ``calibration.json``): sha256 of its content only.
+
+    Re-running the same calibration gives the same numbers and so the same id, whatever the date,
+    timings, command line (e.g. its --out folder) or library versions recorded beside them.
+    """
+    path = Path(path)
+    file = path / "calibration.json" if path.is_dir() else path
+    content = json.loads(file.read_text(encoding="utf-8"))
+    if isinstance(content.get("provenance"), dict):
+        content["provenance"] = {k: v for k, v in content["provenance"].items() if k not in _RUN_DETAILS}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _lookup(value: Any) -> Any:

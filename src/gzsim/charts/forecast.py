@@ -26,11 +26,11 @@ from .fonts import usable_language
 from .history import HISTORY_KINDS, period_position
 from .numbers import format_number
 from .target_marks import draw_targets
-from .strings import text, unit_label
+from .strings import source_in, text, unit_label
 from .style import (DATA_COLOUR, PLAN_SHADE, SCENARIO_COLOURS, Style, display,
                     font_family, rc_params, style_for, wrap)
 
-__all__ = ["forecast_chart", "PLAN_PERIOD"]
+__all__ = ["forecast_chart", "source_line", "PLAN_PERIOD"]
 
 #: First and last calendar year of the 14th five-year plan.
 PLAN_PERIOD = (2021, 2025)
@@ -80,12 +80,17 @@ def _source_line(rows: pd.DataFrame, lang: str, note: str | None) -> str:
         for source, group in rows.groupby("source", sort=False):
             periods = text("period_list_sep", lang).join(dict.fromkeys(str(p) for p in group["period"]))
             # No line break inside "ch.1 s.1" or a list of years.
-            source = _SECTION.sub("\\1\u00a0\\2", str(source))
+            source = _SECTION.sub("\\1\u00a0\\2", source_in(str(source), lang))
             items.append(text("source_item", lang, source=source, periods=periods.replace(" ", "\u00a0")))
         parts.append(text("source_data", lang, sources=text("source_sep", lang).join(items)))
     else:
         parts.append(text("source_none", lang))
     return display(text("source_sep", lang).join(parts))
+
+
+def source_line(history: pd.DataFrame | None, indicator: str, lang: str, note: str | None = None) -> str:
+    """The chart's source line (model, then each data source with its years), e.g. for a caption."""
+    return _source_line(_history_rows(history, indicator), lang, note)
 
 
 def _subtitle(series: Sequence[IndicatorSeries], lang: str) -> str:
@@ -96,31 +101,16 @@ def _subtitle(series: Sequence[IndicatorSeries], lang: str) -> str:
     return text("subtitle_samples", lang, n=n)
 
 
-def _own_years(s: IndicatorSeries, ref: IndicatorSeries, q: dict, q_ref: dict) -> np.ndarray:
-    """Years where *s*'s ranges differ from the first scenario's, plus the year before each.
-
-    Scenarios share their history (levers act from the policy start, draws are common), so
-    their bands coincide there; drawing them once keeps the shared past from stacking into a
-    dark smear.  The year before a difference is kept so the band joins on.
-    """
-    own = np.ones(len(s.years), bool)
-    _, mine, theirs = np.intersect1d(s.years, ref.years, return_indices=True)
-    same = np.ones(len(mine), bool)
-    for key in ("p05", "p25", "p75", "p95"):
-        same &= np.isclose(q[key][mine], q_ref[key][theirs], rtol=1e-9, atol=0, equal_nan=True)
-    own[mine] = ~same
-    return own | np.append(own[1:], False)
-
-
 def _draw_scenarios(ax: Axes, series: Sequence[IndicatorSeries], labels: Mapping[str, str],
                     st: Style, lang: str) -> list:
     handles = []
     crowded = len(series) >= 3
-    first = series[0].quantiles()
     for i, s in enumerate(series):
         colour = SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)]
         q = s.quantiles()
-        shown = _own_years(s, series[0], q, first) if i else np.ones(len(s.years), bool)
+        # Each band over its whole span: a band starting where two scenarios diverge began with a
+        # vertical edge that read as a jump.
+        shown = np.ones(len(s.years), bool)
         if s.n_samples >= 2 and crowded:
             # Three or more overlapping fills turn to mud: the 90 % range becomes two thin edges.
             ax.fill_between(s.years, q["p25"], q["p75"], where=shown, color=colour, alpha=0.16, lw=0, zorder=2)

@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LANGS", "text", "unit_label", "latin_only", "has_cjk", "load_strings"]
+__all__ = ["LANGS", "text", "unit_label", "latin_only", "has_cjk", "load_strings", "source_in"]
 
 LANGS = ("en", "zh")
 _FILE = Path(__file__).with_name("strings.toml")
@@ -75,3 +75,18 @@ def latin_only(value: str) -> str:
         value = value.replace(zh, glossary[zh])
     value = _CJK.sub("[…]", value)
     return re.sub(r" {2,}", " ", value).strip()
+
+
+_SECTION_EN = re.compile(r"ch\.\s?(\d+) s\.\s?(\d+)")
+
+
+def source_in(value: str, lang: str) -> str:
+    """A data source name in *lang*: in Chinese, its English parts translated (``[source_zh]``),
+    ``ch.1 s.1`` as 第1章第1节; in English as written (the Chinese titles are the sources' own)."""
+    if _check_lang(lang) == "en":
+        return value
+    glossary = load_strings().get("source_zh", {})
+    for en in sorted(glossary, key=len, reverse=True):
+        value = value.replace(en, glossary[en])
+    return _SECTION_EN.sub(r"第\1章第\2节", value)
+

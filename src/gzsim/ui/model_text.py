@@ -35,3 +35,25 @@ def equation_block(mdl_text: str, name: str) -> str | None:
         if found and found.lower() == wanted:
             return block
     return None
+
+
+def fit_table(fit: "pd.DataFrame", catalogue, lang: str) -> "pd.DataFrame":
+    """The calibration fit (``fit.csv``) for reading: series by their labels, headers in *lang*.
+
+    ``rd_intensity`` becomes "R&D spending / GDP"; a qualified series such as
+    ``fiscal_st_expenditure [sum 2016-2020]`` keeps its qualifier.
+    """
+    from .strings import ui_text
+
+    labels = {}
+    for item in (*catalogue.indicators,):
+        labels[item.id] = item.label(lang)
+
+    def series(name: str) -> str:
+        head, _, rest = str(name).partition(" [")
+        label = labels.get(head, head)
+        return f"{label} [{rest}" if rest else label
+
+    out = fit.assign(indicator=[series(n) for n in fit["indicator"]])
+    return out.rename(columns={c: ui_text(f"fit_{c}", lang) for c in out.columns})
+

@@ -1,4 +1,13 @@
-"""The targets scoreboard: current settings vs the baseline, from two ``gzsim.analysis.reach`` tables."""
+"""The targets scoreboard: current settings vs the baseline, from two ``gzsim.analysis.reach`` tables.
+
+One row per target (headline targets marked ★), then the joint headline row.  The status agrees
+with the probability shown (:func:`gzsim.charts.numbers.format_probability` never rounds across
+a threshold); a status within Monte-Carlo error of a threshold is marked ≈ and its probability
+shown with its error; a target that even the most favourable lever setting does not reach
+(:func:`gzsim.analysis.ceiling.lever_ceiling`) says so instead of "off track".
+
+Columns are a list (:data:`SHOWN`), so another one (e.g. a reference-class pace) is one entry.
+"""
 
 from __future__ import annotations
 
@@ -8,43 +17,74 @@ from typing import Any
 import pandas as pd
 
 from ..analysis.reach import ALL_HEADLINE
+from ..analysis.verdict import mc_error, settled
+from ..charts.numbers import format_number, format_probability
 
-COLUMNS = ["key", "target", "threshold", "baseline", "median", "p05", "p95", "interval",
-           "baseline_probability", "probability", "status"]
+#: Status keys (strings.toml) besides reach's own "on track", "at risk", "off track".
+UNREACHABLE = "unreachable"
+#: Shown columns in order: (column, strings.toml key of its header).
+#: Probabilities stay numbers (sortable, readable by tests); the app formats them for display.
+SHOWN = [("target", "col_target"), ("status", "col_status"), ("probability", "col_probability"),
+         ("baseline_probability", "col_baseline_probability"), ("threshold", "col_threshold"),
+         ("median", "col_current"), ("interval", "col_interval"), ("baseline", "col_baseline")]
+COLUMNS = ["key", "target", "headline", "threshold", "baseline", "median", "p05", "p95", "interval",
+           "baseline_probability", "probability", "status", "settled", "reachable", "probability_text",
+           "baseline_probability_text", "samples"]
 
 
 def _number(value: float, measure: str) -> str:
     if value is None or not math.isfinite(value):
         return "–"
     if measure == "cagr":
-        return f"{100 * value:.1f} %"
-    return f"{value:,.3g}" if abs(value) < 100 else f"{value:,.0f}"
+        return f"{format_number(100 * value)} %"
+    return format_number(value)
 
 
-def scoreboard(current: pd.DataFrame, baseline: pd.DataFrame, targets: Any, lang: str) -> pd.DataFrame:
+def probability_text(p: float, samples: int) -> str:
+    """``62 %``; near a status threshold with its Monte-Carlo error, ``79.8 % ± 3.6``."""
+    if settled(p, samples):
+        return format_probability(p)
+    return f"{format_probability(p)} ± {100 * 2 * mc_error(p, samples):.1f}"
+
+
+def scoreboard(current: pd.DataFrame, baseline: pd.DataFrame, targets: Any, lang: str,
+               ceiling: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per target (then the joint headline row): labels in *lang*, numbers of both runs.
 
     *current* and *baseline* are :func:`gzsim.analysis.reach` tables of one scenario each;
-    rows are matched on ``(target, measure)``.  ``interval`` is the current 5-95 % range as text.
+    rows are matched on ``(target, measure)``.  *ceiling* (:func:`~gzsim.analysis.ceiling.lever_ceiling`
+    of the current scenario), when given, turns "off track" into "unreachable" for a target no
+    lever setting reaches.  ``status`` is a key: on track, at risk, off track or unreachable.
     """
     from ..charts import text
 
     labels = {(t.id, t.measure): t.label(lang) for t in targets or []}
     base = {(r.target, r.measure): r for r in baseline.itertuples()}
+    unreachable = set()
+    if ceiling is not None:
+        unreachable = {(r.target, r.measure) for r in ceiling.itertuples() if not r.reachable}
     rows = []
     for r in current.itertuples():
         key = (r.target, r.measure)
-        label = text("all_headline", lang) if r.target == ALL_HEADLINE else labels.get(key, r.target)
+        joint = r.target == ALL_HEADLINE
+        label = text("all_headline", lang) if joint else labels.get(key, r.target)
         other = base.get(key)
+        samples = int(r.samples)
+        status = UNREACHABLE if key in unreachable and r.status == "off track" else r.status
+        interval = "" if joint else f"{_number(r.p05, r.measure)} – {_number(r.p95, r.measure)}"
         rows.append({
-            "key": f"{r.target}:{r.measure}", "target": label,
-            "threshold": _number(r.threshold, r.measure) if r.target != ALL_HEADLINE else "",
-            "baseline": _number(other.median, r.measure) if other is not None else "–",
-            "median": _number(r.median, r.measure),
-            "p05": r.p05, "p95": r.p95,
-            "interval": "" if r.target == ALL_HEADLINE else f"{_number(r.p05, r.measure)} – {_number(r.p95, r.measure)}",
+            "key": f"{r.target}:{r.measure}", "target": ("★ " if r.headline and not joint else "") + label,
+            "headline": bool(r.headline),
+            "threshold": _number(r.threshold, r.measure) if not joint else "",
+            "baseline": _number(other.median, r.measure) if other is not None and not joint else "",
+            "median": _number(r.median, r.measure) if not joint else "",
+            "p05": r.p05, "p95": r.p95, "interval": interval,
             "baseline_probability": float(other.probability) if other is not None else float("nan"),
-            "probability": float(r.probability), "status": r.status,
+            "probability": float(r.probability), "status": status,
+            "settled": settled(float(r.probability), samples), "reachable": status != UNREACHABLE,
+            "probability_text": probability_text(float(r.probability), samples),
+            "baseline_probability_text": format_probability(float(other.probability)) if other is not None else "–",
+            "samples": samples,
         })
     return pd.DataFrame(rows, columns=COLUMNS)
 

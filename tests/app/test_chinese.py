@@ -1,0 +1,33 @@
+"""Chinese mode is Chinese: chart source lines, the calibration table, units (issue 13)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from gzsim.charts import load_history
+from gzsim.charts.forecast import source_line
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_chart_source_lines_in_chinese_have_no_english_words():
+    history = load_history()
+    for indicator in sorted(set(history["indicator"])):
+        line = source_line(history, indicator, "zh")
+        for english in ("press conference", "press release", "ch.", "work report", "work summary", " and "):
+            assert english not in line, (indicator, line)
+    assert "第1章第1节" in source_line(history, "rd_intensity", "zh")
+
+
+def test_model_tab_calibration_table_in_chinese():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.session_state["tab_zh"] = "模型"
+    at.run()
+    assert not at.exception, at.exception
+    fit = at.dataframe[-1].value
+    assert list(fit.columns)[:3] == ["序列", "观测数", "平均绝对百分比误差"]
+    assert "全社会研发经费投入强度" in set(fit["序列"])
+    assert not fit["序列"].str.fullmatch(r"[a-z0-9_]+").any()

@@ -1,0 +1,92 @@
+"""The scoreboard's numbers and statuses: one probability format, statuses that agree with it,
+★ for headline targets, the Monte-Carlo error near a threshold, targets no lever reaches."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gzsim.analysis.reach import Status
+from gzsim.charts.numbers import format_probability, format_value
+from gzsim.ui.scoreboard import probability_text, scoreboard
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("p, shown", [(0.798, "79.8 %"), (0.8, "80 %"), (0.622, "62 %"), (0.396, "39.6 %"),
+                                      (0.0, "0 %"), (1.0, "100 %"), (0.001, "<1 %"), (0.9991, ">99 %")])
+def test_a_probability_is_written_one_way_and_never_rounds_across_a_threshold(p, shown):
+    assert format_probability(p) == shown
+    number = float(re.sub(r"[<>%\s]", "", shown)) / 100
+    if shown[0] not in "<>":
+        assert Status.from_probability(number) == Status.from_probability(p)
+
+
+@pytest.mark.parametrize("value, unit, en, zh", [
+    (0.3, "1/year", "30 %/year", "30%/年"), (0.096, "1/year", "9.6 %/year", "9.6%/年"),
+    (2023.0, "year", "2023", "2023"), (150000.0, "flats (cumulative)", "150,000 flats (cumulative)", "150,000套（累计）"),
+    (0.05, "share of contract value", "5 % of contract value", "5%（占合同金额比例）"),
+    (60.0, "亿元", "6 bn yuan", "60亿元")])
+def test_values_are_written_as_an_analyst_writes_them(value, unit, en, zh):
+    assert format_value(value, unit, "en") == en
+    assert format_value(value, unit, "zh") == zh
+
+
+def _reach_rows(p: float, samples: int = 500) -> pd.DataFrame:
+    return pd.DataFrame([{"target": "x", "measure": "level", "threshold": 1.0, "median": 1.0, "p05": 0.5,
+                          "p95": 1.5, "probability": p, "status": Status.from_probability(p).value,
+                          "headline": True, "samples": samples}])
+
+
+def test_a_status_near_a_threshold_shows_its_monte_carlo_error():
+    board = scoreboard(_reach_rows(0.798), _reach_rows(0.9), None, "en")
+    row = board.iloc[0]
+    assert row["status"] == "at risk" and not row["settled"]
+    assert row["probability_text"] == "79.8 % ± 3.6"
+    assert row["target"].startswith("★ ")
+    far = scoreboard(_reach_rows(0.95), _reach_rows(0.9), None, "en").iloc[0]
+    assert far["settled"] and far["probability_text"] == "95 %"
+    # with 10,000 samples the same probability is settled
+    assert probability_text(0.77, 10_000) == "77 %" and probability_text(0.77, 500) == "77 % ± 3.8"
+
+
+@pytest.fixture(scope="module")
+def app():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_scoreboard_marks_headline_targets_and_what_no_lever_reaches(app):
+    board = app.dataframe[0].value.set_index("target")
+    headline = [t for t in board.index if t.startswith("★ ")]
+    assert len(headline) == 3
+    patents = next(t for t in board.index if "high-value invention patents" in t)
+    assert board.loc[patents, "status"] == "● not reachable"
+    captions = " ".join(c.value for c in app.caption)
+    assert "not reachable within the lever ranges" in captions
+    assert "★ headline target" in captions
+
+
+def test_statuses_agree_with_the_probabilities_shown(app):
+    board = app.dataframe[0].value
+    for p, status in zip(board["probability"], board["status"]):
+        if "not reachable" in status:
+            continue
+        expected = Status.from_probability(p).value
+        assert status.startswith(f"● {expected}"), (p, status)
+
+
+def test_sliders_show_the_scenario_value_in_the_analysts_units(app):
+    formats = {s.key.split(":")[-1]: s.proto.format for s in app.slider}
+    assert formats["gdp_growth"] == "percent" and formats["st_budget_growth"] == "percent"
+    assert formats["talent_flats"] == "localized"
+    assert formats["new_institute_year"] == "%d"
+    budget = next(s for s in app.slider if s.key.endswith("st_budget_growth"))
+    assert "%/year" in budget.label
+    captions = " ".join(c.value for c in app.sidebar.caption)
+    assert "scenario value 9.6 %/year" in captions and "2,021" not in captions

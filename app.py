@@ -21,15 +21,16 @@ from gzsim.ui.compute import (
     SEED,
     Overrides,
     Source,
-    app_record,
     chart_png,
+    content_key,
     edited_scenario,
-    reach_table,
-    simulation,
+    reach_of,
+    record_of,
+    simulation_of,
     workbook_bytes,
 )
 from gzsim.ui.model_text import equation_block, variable_names
-from gzsim.ui.scoreboard import scoreboard
+from gzsim.ui.scoreboard import reliability_notes, scoreboard
 from gzsim.ui.upload import MAX_UPLOAD_BYTES, UploadedScenario, check_upload
 
 BASELINE = "baseline"
@@ -55,53 +56,64 @@ def _history() -> pd.DataFrame:
 
 
 def _scenario(scenario_file: Source, overrides: Overrides):
+    # Read again on every rerun (a few small files): what the page shows is what the file says now.
     return edited_scenario(_model(), scenario_file, overrides)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _reach(scenario_file: Source, overrides: Overrides) -> pd.DataFrame:
-    return reach_table(_model(), scenario_file, overrides, samples=SAMPLES, seed=SEED)
+# Every cache below is keyed by content: `key` is content_key(scenario), which holds the scenario
+# hash the page shows, never a file's path (a file edited while the app runs must not bring back
+# the old numbers). The resolved scenarios are passed as `_`-arguments, which Streamlit does not hash.
+Runs = tuple[tuple[str, str], ...]  # (content key, legend name) of each scenario of a chart
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _simulation(scenario_file: Source, overrides: Overrides, name: str):
-    return simulation(_model(), scenario_file, overrides, name, samples=SAMPLES, seed=SEED)
+def _reach(key: str, _scenario) -> pd.DataFrame:
+    return reach_of(_model(), _scenario, samples=SAMPLES, seed=SEED)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _simulation(key: str, name: str, _scenario):
+    return simulation_of(_model(), _scenario, name, samples=SAMPLES, seed=SEED)
+
+
+def _runs(scenarios) -> Runs:
+    return tuple((content_key(sc), name) for sc, name in scenarios)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _chart_png(indicator_id: str, runs: tuple[tuple[Source, Overrides, str], ...], lang: str) -> bytes:
-    simulations = [_simulation(f, o, name) for f, o, name in runs]
-    targets = _scenario(runs[-1][0], runs[-1][1]).targets
+def _chart_png(indicator_id: str, runs: Runs, lang: str, _scenarios) -> bytes:
+    simulations = [_simulation(key, name, sc) for (key, name), (sc, _) in zip(runs, _scenarios)]
+    targets = _scenarios[-1][0].targets
     # The same chart function as the briefing pack; the app only lays it out.
     return chart_png(_model(), indicator_id, simulations, targets, _history(), lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _chart_file(indicator_id: str, runs: tuple[tuple[Source, Overrides, str], ...], lang: str, fmt: str) -> bytes:
-    simulations = [_simulation(f, o, name) for f, o, name in runs]
-    targets = _scenario(runs[-1][0], runs[-1][1]).targets
-    record = app_record(_model(), runs[-1][0], runs[-1][1], runs[0][0])
+def _chart_file(indicator_id: str, runs: Runs, lang: str, fmt: str, overrides: Overrides, _scenarios) -> bytes:
+    simulations = [_simulation(key, name, sc) for (key, name), (sc, _) in zip(runs, _scenarios)]
+    targets = _scenarios[-1][0].targets
+    record = record_of(_model(), _scenarios[-1][0], _scenarios[0][0], overrides)
     return chart_png(_model(), indicator_id, simulations, targets, _history(), lang, format=fmt, provenance=record)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _workbook(scenario_file: Source, overrides: Overrides, name: str, baseline_file: Source, stem: str, lang: str) -> bytes:
-    board = pd.concat([_reach(scenario_file, overrides), _reach(baseline_file, ())])
-    provenance = app_record(_model(), scenario_file, overrides, baseline_file)
-    return workbook_bytes([_simulation(scenario_file, overrides, name)], _model().catalogue, lang, board, provenance)
+def _workbook(key: str, name: str, base_key: str, overrides: Overrides, stem: str, lang: str, _scenario,
+              _baseline) -> bytes:
+    board = pd.concat([_reach(key, _scenario), _reach(base_key, _baseline)])
+    provenance = record_of(_model(), _scenario, _baseline, overrides)
+    return workbook_bytes([_simulation(key, name, _scenario)], _model().catalogue, lang, board, provenance)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _record_json(scenario_file: Source, overrides: Overrides, baseline_file: Source) -> str:
-    return dumps(app_record(_model(), scenario_file, overrides, baseline_file), indent=2) + "\n"
+def _record_json(key: str, base_key: str, overrides: Overrides, _scenario, _baseline) -> str:
+    return dumps(record_of(_model(), _scenario, _baseline, overrides), indent=2) + "\n"
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _compare(scenario_files: tuple[str, ...]) -> pd.DataFrame:
+def _compare(keys: tuple[str, ...], _scenarios) -> pd.DataFrame:
     from gzsim.analysis import reach
 
-    model = _model()
-    return reach(model, [model.load_scenario(f) for f in scenario_files], samples=SAMPLES, seed=SEED)
+    return reach(_model(), list(_scenarios), samples=SAMPLES, seed=SEED)
 
 
 @st.cache_data(show_spinner=False)
@@ -188,7 +200,8 @@ choice = st.sidebar.selectbox(
     T("scenario"), options, key="scenario",
     format_func=lambda o: o if o in files else T("uploaded_option", name=uploaded.name))
 upload = uploaded if uploaded and choice == _upload_choice(uploaded) else None
-# `source` is what the computations read; `stem` names files and the scenario in the texts.
+# `source` is what the computations read; `stem` names files and the scenario in the texts; an
+# upload's scenario name says it is one ("baseline (uploaded)"), so it never passes for a bundled file.
 source: Source = upload if upload else str(files[choice])
 stem = upload.stem if upload else choice
 scenario = _scenario(source, ())
@@ -271,9 +284,15 @@ st.query_params.from_dict(query_from_overrides(None if upload else stem, overrid
 
 # ------------------------------------------------------------------ results
 baseline_file: Source = str(files[BASELINE]) if BASELINE in files else source
-current = _reach(source, key_overrides)
-base = _reach(baseline_file, ())
-current_name = f"{stem} ({T('edited')})" if overrides else stem
+current_scenario, base_scenario = _scenario(source, key_overrides), _scenario(baseline_file, ())
+current_key, base_key = content_key(current_scenario), content_key(base_scenario)
+current = _reach(current_key, current_scenario)
+base = _reach(base_key, base_scenario)
+shown_name = scenario.name if upload else stem
+current_name = f"{shown_name} ({T('edited')})" if overrides else shown_name
+# The scenario and, unless it is the baseline itself, the baseline: what the charts draw.
+chart_scenarios = (((base_scenario, T("baseline")),) if current_key != base_key else ()) \
+    + ((current_scenario, current_name),)
 
 st.title(T("title"))
 st.caption(T("changes", n=len(overrides)) if overrides else T("no_changes"))
@@ -311,18 +330,19 @@ with tab_board:
     st.caption(T("scoreboard_note", samples=SAMPLES, seed=SEED, current=current_name,
                  scenario=f"{stem}_edited.toml" if overrides else upload.name if upload else stem))
     # What reproduces these numbers (and tells two settings apart at a glance).
-    st.caption(T("run_id", hash=_scenario(source, key_overrides).hash[:12], seed=SEED, samples=SAMPLES))
+    st.caption(T("run_id", hash=current_scenario.hash[:12], seed=SEED, samples=SAMPLES))
     st.dataframe(styled, hide_index=True, width="stretch",
                  column_config={T("col_probability"): st.column_config.ProgressColumn(min_value=0.0, max_value=1.0,
                                                                                         format="%.2f"),
                                 T("col_baseline_probability"): st.column_config.NumberColumn(format="%.2f")})
+    # How far to trust it: the outside view and what drives each headline target's uncertainty.
+    trust = reliability_notes(_model(), current, lang)
+    if trust:
+        st.markdown(f"**{T('trust_heading')}**")
+        st.markdown("\n".join(f"- {line}" for line in trust))
 
 with tab_charts:
     if tab_charts.open:
-        runs = []
-        if not (source == baseline_file and not overrides):
-            runs.append((baseline_file, (), T("baseline")))
-        runs.append((source, key_overrides, current_name))
         if st.toggle(T("interactive"), key="interactive_chart", help=T("interactive_help")):
             from gzsim.ui.interactive import interactive_chart
 
@@ -330,14 +350,15 @@ with tab_charts:
             picked_id = st.selectbox(T("chart_indicator_view"), list(names), format_func=names.get,
                                      key="interactive_indicator")
             indicator = next(i for i in catalogue.indicators if i.id == picked_id)
-            st.altair_chart(interactive_chart([_simulation(f, o, name) for f, o, name in runs], picked_id,
+            st.altair_chart(interactive_chart([_simulation(content_key(sc), name, sc) for sc, name in chart_scenarios],
+                                              picked_id,
                                               history=_history(), targets=scenario.targets, title=names[picked_id],
                                               unit=unit_label(indicator.unit, lang)), width="stretch")
         else:
             columns = st.columns(2)
             for i, indicator in enumerate(catalogue.indicators):
                 with columns[i % 2]:
-                    st.image(_chart_png(indicator.id, tuple(runs), lang), width="stretch")
+                    st.image(_chart_png(indicator.id, _runs(chart_scenarios), lang, chart_scenarios), width="stretch")
 
 with tab_downloads:
     st.info(T("share_upload") if upload else T("share"))
@@ -352,31 +373,32 @@ with tab_downloads:
         st.code(toml_text, language="toml")
     # The results files are made when their button is pressed, not on every rerun of every
     # session: the results CSV of 500 samples is about 6 MB, which each open session would hold.
-    run = (source, key_overrides, current_name)
+    run = (current_key, current_name, current_scenario)
     st.download_button(T("download_results"), lambda run=run: _simulation(*run).tidy().to_csv(index=False),
                        file_name=f"{stem}_results.csv", mime="text/csv", key="download_results")
     st.download_button(T("download_scoreboard"), pd.concat([current, base]).to_csv(index=False),
                        file_name=f"{stem}_scoreboard.csv", mime="text/csv", key="download_scoreboard")
     # A CSV has no place for metadata: its provenance (what reproduces it) is a file of its own.
-    st.download_button(T("download_provenance"), _record_json(source, key_overrides, baseline_file),
+    st.download_button(T("download_provenance"),
+                       _record_json(current_key, base_key, key_overrides, current_scenario, base_scenario),
                        file_name=f"{stem}_results.csv.provenance.json", mime="application/json",
                        help=T("download_provenance_help"), key="download_provenance")
     st.download_button(
-        T("download_workbook"), lambda args=(*run, baseline_file, stem, lang): _workbook(*args),
+        T("download_workbook"),
+        lambda args=(current_key, current_name, base_key, key_overrides, stem, lang, current_scenario,
+                     base_scenario): _workbook(*args),
         file_name=f"{stem}_results.xlsx", key="download_workbook",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     if tab_downloads.open:  # charts are drawn only when this tab is open
-        chart_runs = []
-        if not (source == baseline_file and not overrides):
-            chart_runs.append((baseline_file, (), T("baseline")))
-        chart_runs.append((source, key_overrides, current_name))
         indicator_labels = {i.id: i.label(lang) for i in catalogue.indicators}
         chart_id = st.selectbox(T("chart_indicator"), list(indicator_labels), key="download_indicator",
                                 format_func=indicator_labels.get)
         png, svg = st.columns(2)
-        png.download_button(T("download_png"), _chart_file(chart_id, tuple(chart_runs), lang, "png"),
+        png.download_button(T("download_png"), _chart_file(chart_id, _runs(chart_scenarios), lang, "png", key_overrides,
+                                                                 chart_scenarios),
                             file_name=f"{stem}_{chart_id}.png", mime="image/png", key="download_png")
-        svg.download_button(T("download_svg"), _chart_file(chart_id, tuple(chart_runs), lang, "svg"),
+        svg.download_button(T("download_svg"), _chart_file(chart_id, _runs(chart_scenarios), lang, "svg", key_overrides,
+                                                                 chart_scenarios),
                             file_name=f"{stem}_{chart_id}.svg", mime="image/svg+xml", key="download_svg")
 
 with tab_compare:
@@ -386,19 +408,24 @@ with tab_compare:
         st.caption(T("compare_note", samples=SAMPLES, seed=SEED))
         picked = st.multiselect(T("compare_scenarios"), list(files), default=list(dict.fromkeys(n for n in (BASELINE, stem) if n in files)),
                                 key="compare_scenarios")
-        if st.button(T("run_compare"), key="run_compare", disabled=not picked):
+        try:  # read now: results stored for files that have changed since are not shown
+            compared = tuple(model.load_scenario(files[n]) for n in picked)
+            compared_keys = (tuple(picked), tuple(map(content_key, compared)))
+        except GzsimError as error:
+            st.error(str(error))
+            compared, compared_keys = (), None
+        if st.button(T("run_compare"), key="run_compare", disabled=not compared):
             try:
                 with st.spinner(T("run_compare")):
-                    st.session_state["compare_result"] = (tuple(picked),
-                                                          _compare(tuple(str(files[n]) for n in picked)))
+                    st.session_state["compare_result"] = (compared_keys, _compare(compared_keys[1], compared))
             except UsageError as error:  # e.g. two files with the same scenario name
                 st.error(str(error))
         stored = st.session_state.get("compare_result")
-        if stored and stored[0] == tuple(picked):  # results of another choice are not shown
+        if stored and stored[0] == compared_keys:  # results of another choice are not shown
             st.dataframe(compare_table(stored[1], scenario.targets, lang), hide_index=True, width="stretch",
                          column_config={f"{n}: probability": st.column_config.ProgressColumn(
                              f"{n}: {T('col_probability')}", min_value=0.0, max_value=1.0, format="%.2f")
-                             for n in stored[0]})
+                             for n in stored[0][0]})
 
 with tab_analysis:
     if tab_analysis.open:
@@ -409,11 +436,10 @@ with tab_analysis:
             from gzsim.ui.analyses import run_analysis
 
             with st.spinner(T(kind)):
-                note, table = run_analysis(kind, model, _scenario(source, key_overrides),
-                                           _scenario(baseline_file, ()), seed=SEED)
-            st.session_state["analysis_result"] = (kind, choice, key_overrides, note, table)
+                note, table = run_analysis(kind, model, current_scenario, base_scenario, seed=SEED)
+            st.session_state["analysis_result"] = (kind, current_key, base_key, note, table)
         stored = st.session_state.get("analysis_result")
-        if stored and stored[1:3] == (choice, key_overrides):  # results of other settings are not shown
+        if stored and stored[1:3] == (current_key, base_key):  # results of other settings (or content) are not shown
             st.subheader(T(stored[0]))
             if stored[3]:
                 st.caption(stored[3])

@@ -197,3 +197,14 @@ def test_subprocess_levers_prints_chinese_labels():
 def test_console_script_is_declared():
     [ep] = [e for e in entry_points(group="console_scripts") if e.name == "gzsim"]
     assert ep.value == "gzsim.cli:main"
+
+
+def test_levers_uncertain_lists_every_uncertain_parameter_with_its_source(capsys):
+    code, out, _err = run(capsys, "levers", "--uncertain")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:6] == ["id", "unit", "distribution", "min", "max", "source"]
+    ids = {line.split()[0] for line in lines[1:]}
+    assert {"campaign_persistence", "campaign_delivery", "certification_standards",
+            "fiscal_capacity", "firm_size_elasticity"} <= ids
+    assert any("assumption" in line for line in lines if line.startswith("campaign_delivery"))

@@ -95,3 +95,15 @@ def test_halving_time_step_changes_no_calibrated_2025_indicator_by_more_than_2_p
     fine = compiled.run(params, columns, time_step=0.125, saveper=0.125)
     change = ((fine.loc[2025.0] - coarse.loc[2025.0]) / coarse.loc[2025.0]).abs()
     assert (change < 0.02).all(), change[change >= 0.02].to_dict()
+
+
+@pytest.mark.parametrize("named", ["model/levers.toml", "model/ganzhou_sti.mdl", "./model/../model/levers.toml"])
+def test_naming_the_bundled_files_gives_the_bundled_calibrated_result(calibrated, named, tmp_path, monkeypatch):
+    # `--model model/levers.toml` used to drop the calibration silently: the same files, other numbers.
+    monkeypatch.chdir(repo_root())
+    explicit = gzsim.load_model(named)
+    assert explicit.calibration_id == calibrated.calibration_id
+    out = tmp_path / "named.csv", tmp_path / "default.csv"
+    assert main(["run", "baseline", "--model", named, "--out", str(out[0])]) == 0
+    assert main(["run", "baseline", "--out", str(out[1])]) == 0
+    assert out[0].read_bytes() == out[1].read_bytes()

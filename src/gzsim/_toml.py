@@ -8,6 +8,7 @@ reported at once.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import difflib
 import math
 import re
@@ -64,6 +65,57 @@ def describe(value: Any) -> str:
     return repr(value)
 
 
+#: Largest TOML file gzsim reads.  Its own files are 1-25 KB; a bound keeps what one file can make
+#: a reader hold (and the parser's time) small.
+MAX_TOML_BYTES = 1024 * 1024
+#: Most parts of one key (``a.b.c`` has 3) or table header.  gzsim's files use at most three;
+#: Python's TOML reader takes time and memory quadratic in a key's parts (``"x." * 32765 + "y=1"``,
+#: 64 KiB, took 30-40 s and 4.5 GB), so deeper keys are refused before parsing.
+MAX_KEY_PARTS = 16
+
+_TOO_LARGE = (f"the file is larger than {MAX_TOML_BYTES // 1024:,} KiB; gzsim's TOML files are a few KB: "
+              f"give the file itself, not data")
+# What the key check skips: strings (basic, literal, multi-line) and comments, whose dots are text.
+_SKIPPED = re.compile(r'"""(?:[^\\]|\\[\s\S])*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*')
+# Where a key (or a value) ends: a key's dots all lie between two of these.
+_KEY_END = re.compile(r"[=,\[\]{}\n]")
+
+
+def toml_limits(text: str) -> str | None:
+    """The first limit *text* breaks (before any parsing), as a message; None when within them.
+
+    Linear in the text: strings and comments are blanked out (keeping line breaks), then the dots
+    between two key delimiters are counted, which bounds every key's and header's parts
+    (a number has one dot).
+    """
+    if len(text) > MAX_TOML_BYTES:  # characters: at least as many bytes
+        return _TOO_LARGE
+    blanked = _SKIPPED.sub(lambda m: "s" + "\n" * m.group().count("\n"), text)
+    start = 0
+    for end in [m.start() for m in _KEY_END.finditer(blanked)] + [len(blanked)]:
+        if blanked.count(".", start, end) >= MAX_KEY_PARTS:
+            return (f"a key or table name at line {blanked.count(chr(10), 0, start) + 1} has more than "
+                    f"{MAX_KEY_PARTS} dotted parts; gzsim's files use at most three (e.g. "
+                    f"[levers] x = {{ step = {{ ... }} }})")
+        start = end + 1
+    return None
+
+
+class TomlLimitError(tomllib.TOMLDecodeError):
+    """A TOML text beyond :func:`toml_limits`, refused before parsing."""
+
+
+def loads(text: str) -> dict[str, Any]:
+    """``tomllib.loads`` after :func:`toml_limits` (:class:`TomlLimitError` when one is broken).
+
+    The one place gzsim parses TOML from a file or an upload, so every reader has the same limits.
+    """
+    problem = toml_limits(text)
+    if problem is not None:
+        raise TomlLimitError(problem)
+    return tomllib.loads(text)
+
+
 def read_toml(path: Path, error_cls: type[GzsimError], what: str) -> dict[str, Any]:
     """Read *path* as UTF-8 TOML or raise *error_cls* naming the file.
 
@@ -76,13 +128,18 @@ def read_toml(path: Path, error_cls: type[GzsimError], what: str) -> dict[str, A
         What the file should be, for the messages ("scenario", "catalogue").
     """
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_TOML_BYTES + 1)  # not a whole huge file: the limit is checked below
     except FileNotFoundError:
         raise error_cls(f"{what} file not found; check the path", path=path) from None
     except IsADirectoryError:
         raise error_cls(f"is a folder, not a {what} file", path=path) from None
     except OSError as exc:
-        raise error_cls(f"cannot read {what} file: {exc.strerror}", path=path) from None
+        if exc.errno == errno.ELOOP:
+            raise error_cls(f"cannot read {what} file: it is a symbolic link that loops; point the link at "
+                            f"the {what} file itself", path=path) from None
+        raise error_cls(f"cannot read {what} file: {exc.strerror}; check the file and its permissions",
+                        path=path) from None
     try:
         # utf-8-sig: editors on Windows (Notepad) start UTF-8 files with a byte-order mark.
         text = raw.decode("utf-8-sig")
@@ -91,7 +148,11 @@ def read_toml(path: Path, error_cls: type[GzsimError], what: str) -> dict[str, A
             f"is not valid UTF-8 (byte {exc.start}); save the file as UTF-8", path=path
         ) from None
     try:
-        data = tomllib.loads(text)
+        if len(raw) > MAX_TOML_BYTES:
+            raise TomlLimitError(_TOO_LARGE)
+        data = loads(text)
+    except TomlLimitError as exc:
+        raise error_cls(f"cannot be read: {exc}", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         # The parser's message already carries "(at line L, column C)".
         raise error_cls(f"invalid TOML: {exc}; fix the syntax there", path=path) from None

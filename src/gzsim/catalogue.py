@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ._toml import SNAKE_CASE, Checker, closest, read_toml, suggest
+from ._fs import not_a_file, resolved
 from .errors import CatalogueError
 from .sampling import Distribution, parse_distribution
 
@@ -306,10 +307,10 @@ def load_catalogue(path: str | os.PathLike[str]) -> Catalogue:
         check.keys(model, "[model]", required=("file", "policy_start"))
         name = check.string(model, "file", "[model]")
         if name:
-            model_file = (path.parent / name).resolve()
+            model_file = resolved(path.parent / name)
             if not model_file.is_file():
                 check.add(f"[model]: model file '{name}' not found next to the catalogue "
-                          f"(looked for {model_file}); fix 'file' (relative to the catalogue) or put "
+                          f"({model_file} {not_a_file(model_file)}); fix 'file' (relative to the catalogue) or put "
                           f"the model there")
         policy_start = check.integer(model, "policy_start", "[model]")
 
@@ -342,7 +343,7 @@ def load_catalogue(path: str | os.PathLike[str]) -> Catalogue:
     if check.problems:
         raise CatalogueError(path=path, problems=check.problems)
     return Catalogue(
-        path=path.resolve(),
+        path=resolved(path),
         model_file=model_file,  # type: ignore[arg-type]
         policy_start=policy_start,  # type: ignore[arg-type]
         levers=tuple(levers),  # type: ignore[arg-type]

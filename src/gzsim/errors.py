@@ -43,6 +43,11 @@ def display_path(path: str | os.PathLike[str] | None) -> str:
     p = Path(path)
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except RuntimeError:  # a symlink loop cannot be resolved: shorten the path as written
+        try:
+            return str(p.absolute().relative_to(Path.cwd()))
+        except (ValueError, OSError):
+            return str(p)
     except (ValueError, OSError):
         return str(p)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ._fs import resolved
 from .catalogue import load_catalogue
 from .simulators import make_engine
 from .errors import CatalogueError
@@ -48,7 +49,8 @@ def load_model(path: str | os.PathLike[str] | None = None, *, engine: str = "fas
     calibration : path-like, "auto" or None
         A calibration folder (``calibration.json`` + ``posterior.parquet``);
         ``"auto"`` (default) takes the bundled ``calibration/ganzhou/`` for the
-        bundled model and none for another catalogue; None runs the model's own
+        bundled model (also when its catalogue or ``.mdl`` is named explicitly)
+        and none for another catalogue; None runs the model's own
         hand-set values.  A calibration made from other model, data or settings
         files than the current ones is refused.
 
@@ -71,14 +73,23 @@ def load_model(path: str | os.PathLike[str] | None = None, *, engine: str = "fas
     cat_path = catalogue_path(path)
     catalogue = load_catalogue(cat_path)
     if path is not None and Path(path).suffix.lower() == ".mdl" and \
-            catalogue.model_file != Path(path).resolve():
+            catalogue.model_file != resolved(path):
         raise CatalogueError(f"levers.toml describes {catalogue.model_file.name}, not {Path(path).name}",
                              path=cat_path)
     cal = None
-    if calibration is not None and not (calibration == "auto" and path is not None):
+    # The bundled files named explicitly (--model model/levers.toml, or the .mdl) are the bundled
+    # model: they get its calibration like the default, by what they are, not how they are named.
+    bundled = path is None or _same_file(cat_path, bundled_catalogue())
+    if calibration is not None and not (calibration == "auto" and not bundled):
         from .calibration import load_calibration
 
         cal = load_calibration(None if calibration == "auto" else calibration)
         cal.check_fresh(model_path=catalogue.model_file)
     return Model(catalogue, make_engine(engine, catalogue.model_file), calibration=cal)
 
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # either is missing or unreadable: not the same file
+        return False

@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from . import discrepancy
 from .catalogue import Catalogue, vensim_key
+from .control import check_controls
 from .simulators import Engine, Param, time_grid
 from .errors import CatalogueError, EngineError, UsageError
-from .sampling import MAX_DRAWS, check_sample_count, draw_parameters
+from .sampling import MAX_DRAWS, check_run_size, check_sample_count, draw_parameters
 from .scenario import ResolvedScenario, load_scenario, require_distinct_names
 from .simulation import COLUMNS, Simulation
 from .timepaths import LeverValue, values_at
@@ -63,6 +65,9 @@ class Model:
         self.calibration = calibration
         # Catalogue name -> the model's own spelling, which is what the engine takes.
         self._spelled = catalogue.check_names(engine.variable_names, model_label=catalogue.model_file.name)
+        # From the control values alone, before the grid and the years are built as arrays.
+        check_controls(engine.initial_time, engine.final_time, engine.time_step,
+                       getattr(engine, "saveper", None), catalogue.model_file)
         if catalogue.policy_start > engine.final_time:
             raise CatalogueError(f"[model]: policy_start {catalogue.policy_start} is after the model's "
                                  f"FINAL TIME {engine.final_time:g}, so no lever would act",
@@ -189,14 +194,16 @@ class Model:
         """Engines without ``run_batch`` (PySD): one run per row of *draws*."""
         columns = list(dict.fromkeys(self._spelled[i.vensim] for i in chosen))
         rows = []
-        for sample, row in draws.iterrows():
+        inputs, _ = discrepancy.split(draws)
+        for sample, row in inputs.iterrows():
             try:
                 out = self.engine.run(self.inputs(sc, row.to_dict()), return_columns=columns)
             except EngineError as exc:
                 raise self._engine_error(sc, f"sample {sample}", exc) from None
             pos = self._year_positions(out.index.to_numpy(dtype=float))
             rows.append({i.id: out[self._spelled[i.vensim]].to_numpy(dtype=float)[pos] for i in chosen})
-        return {i.id: np.array([r[i.id] for r in rows]).reshape(len(rows), len(self.years)) for i in chosen}
+        values = {i.id: np.array([r[i.id] for r in rows]).reshape(len(rows), len(self.years)) for i in chosen}
+        return self.with_discrepancy(values, draws)
 
     def draw(self, scenario: ScenarioLike, n: int, rng: np.random.Generator) -> pd.DataFrame:
         """Draw *n* sets of the uncertain inputs (Vensim-name columns, index 1..n).
@@ -223,7 +230,17 @@ class Model:
 
         posterior = draw_posterior(self.calibration, n, rng)
         others = draw_parameters(self.catalogue, sc, n, rng, only=self.calibration.history_neutral)
-        return pd.concat([posterior, others], axis=1)
+        # drawn last, so that the draws before it are those of a calibration without the term
+        errors = discrepancy.draw_z(self.calibration.discrepancy, n, rng)
+        return pd.concat([posterior, others, errors], axis=1)
+
+    def with_discrepancy(self, values: dict[str, np.ndarray], draws: pd.DataFrame | None) -> dict[str, np.ndarray]:
+        """Indicator paths (id -> ``(n, len(years))``) with the calibration's discrepancy term
+        added from the ``discrepancy:`` columns of *draws* (see :mod:`gzsim.discrepancy`)."""
+        _, z = discrepancy.split(draws)
+        spec = None if self.calibration is None else self.calibration.discrepancy
+        units = {i.id: i.unit for i in self.catalogue.indicators}
+        return discrepancy.apply(values, self.years, z, spec, units)
 
     def run_batch(self, scenario: ScenarioLike, *, levers: Mapping[str, np.ndarray] | None = None,
                   draws: pd.DataFrame | None = None, n: int | None = None,
@@ -266,8 +283,9 @@ class Model:
                 raise UsageError(f"lever '{lever_id}': values must be finite and within "
                                  f"[{lever.min:g}, {lever.max:g}]")
             params[self._spelled[lever.vensim]] = values
-        for name in ([] if draws is None else draws.columns):
-            params[self._spelled.get(name) or self._base_name(name)] = draws[name].to_numpy(dtype=float)
+        inputs, _ = discrepancy.split(draws)
+        for name in ([] if inputs is None else inputs.columns):
+            params[self._spelled.get(name) or self._base_name(name)] = inputs[name].to_numpy(dtype=float)
         chosen = [self.catalogue.indicator(i) for i in indicators] if indicators is not None \
             else list(self.catalogue.indicators)
         columns = list(dict.fromkeys(self._spelled[i.vensim] for i in chosen))
@@ -276,7 +294,8 @@ class Model:
         except EngineError as exc:
             raise self._engine_error(sc, f"batch of {count}", exc) from None
         pos = self._year_positions(np.asarray(self.engine.output_times(), dtype=float))
-        return {i.id: np.asarray(out[self._spelled[i.vensim]])[:, pos] for i in chosen}
+        values = {i.id: np.asarray(out[self._spelled[i.vensim]])[:, pos] for i in chosen}
+        return self.with_discrepancy(values, draws)
 
     def simulate(self, scenario: ScenarioLike, *, samples: int = 0, seed: int | None = None,
                  indicators: Iterable[str] | None = None) -> "Simulation":
@@ -330,6 +349,10 @@ class Model:
             draws=draws,
         )
 
+    def check_run_size(self, scenarios: int, samples: int, *, name: str = "samples") -> None:
+        """Refuse a run of *scenarios* x *samples* keeping too many values (:func:`gzsim.sampling.check_run_size`)."""
+        check_run_size(scenarios, samples, len(self.catalogue.indicators), len(self.years), name=name)
+
     def run(self, scenario: ScenarioLike, *, samples: int = 0, seed: int | None = None) -> pd.DataFrame:
         """Run one scenario.
 
@@ -365,6 +388,8 @@ class Model:
         samples = check_sample_count(samples)  # before any run: the limit is about memory
         if seed is not None and not _whole(seed):
             raise UsageError(f"seed must be a whole number >= 0, got {seed!r}")
+        scenarios = list(scenarios)
+        self.check_run_size(len(scenarios), samples)  # the whole command's memory, not one scenario's
         resolved = [self._scenario(s) for s in scenarios]
         require_distinct_names(resolved)
         if samples and seed is None:

@@ -11,8 +11,13 @@ Excel ``provenance`` sheet, or, for a CSV (which has no place for it), a
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
+import hashlib
 import json
 import os
+import secrets
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -22,13 +27,24 @@ import pandas as pd
 from .errors import OutputError, UsageError
 from .provenance import dumps, plain
 
-__all__ = ["FORMATS", "SIDECAR_SUFFIX", "check_output_path", "write_results", "read_results",
-           "sidecar_path", "provenance_sheet", "text_not_formulas", "make_ordinary", "atomic_write",
-           "atomic_write_all"]
+__all__ = ["FORMATS", "SIDECAR_SUFFIX", "EXCEL_MAX_ROWS", "TEXT_COLUMNS", "check_output_path", "check_rows",
+           "check_name_length", "write_results", "read_results", "sidecar_path", "provenance_sheet",
+           "text_not_formulas", "excel_writer", "make_ordinary", "atomic_write", "atomic_write_all"]
 
 FORMATS = (".csv", ".parquet", ".xlsx")
 #: Appended to a CSV file's name for the file holding its provenance record.
 SIDECAR_SUFFIX = ".provenance.json"
+#: Key of the sidecar holding the sha256 of the CSV it describes (not part of the record itself).
+_CSV_SHA256 = "results_sha256"
+#: Data rows an Excel sheet holds (1,048,576 rows less the header).
+EXCEL_MAX_ROWS = 1_048_575
+#: Columns of gzsim's tables that hold names: read back as text, never as numbers or NaN (a scenario
+#: may be called ``NA``, ``null`` or ``2025``).
+TEXT_COLUMNS = ("scenario", "indicator", "target", "key", "status", "lever", "parameter", "label",
+                "measure", "direction", "method", "input", "output", "box")
+#: Temporary files are named ``.gzsim-XXXXXXXX.tmp`` whatever the target: a long target name must
+#: not give a temporary name the file system refuses.
+_TMP_PREFIX, _TMP_SUFFIX = ".gzsim-", ".tmp"
 
 
 def _read_umask() -> int:
@@ -75,8 +91,14 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
         raise OutputError(f"output folder '{folder}' does not exist; create it first", path=path)
     if not folder.is_dir():
         raise OutputError(f"'{folder}' is not a folder; give a path inside an existing folder", path=path)
+    derived = [path, sidecar_path(path)] if path.suffix.lower() == ".csv" else [path]
+    check_name_length(folder, derived, path)  # first: stat() of a too long name fails
     if path.is_dir():
         raise OutputError("is a folder; give a file name", path=path)
+    for name in derived[1:]:
+        if name.is_dir():
+            raise OutputError(f"'{name.name}' (where the provenance record of this CSV goes) is a folder; "
+                              f"remove it or choose another file name", path=path)
     # os.access is unreliable (root, ACLs, read-only mounts): try to create a file.
     try:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".gzsim-probe-"):
@@ -85,6 +107,44 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
         raise OutputError(f"output folder '{folder}' is not writable ({exc.strerror}); "
                           f"choose another folder", path=path) from None
     return path
+
+
+def check_name_length(folder: Path, names: Sequence[Path], path: Path, *, what: str = "file") -> None:
+    """Refuse *path* up front when it, or a name derived from it (*names*), is too long for *folder*.
+
+    Checked before a run rather than failing after it ("File name too long"): a CSV's record
+    beside it adds 16 bytes, a brief's temporary folder 17.
+
+    Raises
+    ------
+    OutputError
+        Stating the longest name's size, the folder's limit and the longest usable name.
+    """
+    try:
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        limit = 255
+    longest = max(names, key=lambda p: len(os.fsencode(p.name)))
+    size = len(os.fsencode(longest.name))
+    if size > limit:
+        extra = f" with what gzsim adds to it ('...{longest.name[-24:]}')" if longest.name != path.name else ""
+        raise OutputError(f"the {what} name is too long: {size} bytes{extra}, where this folder takes at most "
+                          f"{limit}; use a name of at most {limit - (size - len(os.fsencode(path.name)))} bytes",
+                          path=path)
+
+
+def check_rows(path: str | os.PathLike[str], rows: int) -> None:
+    """Refuse, before running, a table that cannot be written to *path* (an Excel sheet's row limit).
+
+    Raises
+    ------
+    OutputError
+        *path* is ``.xlsx`` and *rows* is more than :data:`EXCEL_MAX_ROWS`.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx" and rows > EXCEL_MAX_ROWS:
+        raise OutputError(f"the results have {rows:,} rows, more than an Excel sheet holds "
+                          f"({EXCEL_MAX_ROWS:,}); write .csv or .parquet, or run fewer samples", path=path)
 
 
 def sidecar_path(path: str | os.PathLike[str]) -> Path:
@@ -117,6 +177,24 @@ def text_not_formulas(book: Any) -> None:
                     cell.data_type = "s"
 
 
+@contextlib.contextmanager
+def excel_writer(target: Any):
+    """``pandas.ExcelWriter`` (openpyxl) that saves only when its block succeeds.
+
+    pandas' own context manager saves in ``__exit__`` even when the block failed, and saving a
+    workbook with no sheet yet raises ``IndexError``, which hides the real exception (Ctrl-C
+    during the write then ended in that traceback instead of exit 130).
+    """
+    writer = pd.ExcelWriter(target, engine="openpyxl")
+    try:
+        yield writer
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.close()  # release the file; what it writes is removed with the temporary file
+        raise
+    writer.close()
+
+
 def _write(df: pd.DataFrame, tmp: Path, suffix: str) -> None:
     if suffix == ".csv":
         # Plain CSV (a comment header would trip plain readers); the record goes to the sidecar.
@@ -125,7 +203,7 @@ def _write(df: pd.DataFrame, tmp: Path, suffix: str) -> None:
         # pandas stores df.attrs as JSON in the Parquet schema metadata (key PANDAS_ATTRS).
         df.to_parquet(tmp, index=False)
     else:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        with excel_writer(tmp) as writer:
             df.to_excel(writer, sheet_name="results", index=False)
             if df.attrs:
                 provenance_sheet(df.attrs).to_excel(writer, sheet_name="provenance", index=False)
@@ -134,6 +212,14 @@ def _write(df: pd.DataFrame, tmp: Path, suffix: str) -> None:
 
 def _write_sidecar(attrs: Mapping[str, Any], tmp: Path) -> None:
     tmp.write_text(dumps(attrs, indent=2) + "\n", encoding="utf-8")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def write_results(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
@@ -160,6 +246,7 @@ def write_results(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """
     path = check_output_path(path)
     suffix = path.suffix.lower()
+    check_rows(path, len(df))
     if df.attrs:
         # Plain JSON data before anything is written, so a bad record cannot leave a half result.
         df = df.copy(deep=False)
@@ -173,8 +260,16 @@ def write_results(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
         if sidecar.is_file():
             sidecar.unlink()  # a record from an earlier run would describe this file wrongly
         return path
-    atomic_write_all([(path, lambda tmp: _write(df, tmp, suffix)),
-                      (sidecar, lambda tmp: _write_sidecar(df.attrs, tmp))], what="results")
+    written: dict[str, str] = {}
+
+    def write_csv(tmp: Path) -> None:
+        _write(df, tmp, suffix)
+        written[_CSV_SHA256] = _sha256(tmp)
+
+    # The sidecar names the CSV it describes by its sha256, so a reader can tell a pair that
+    # does not belong together (read_results refuses it); both are renamed under one lock.
+    atomic_write_all([(path, write_csv),
+                      (sidecar, lambda tmp: _write_sidecar({**df.attrs, **written}, tmp))], what="results")
     return path
 
 
@@ -197,16 +292,16 @@ def read_results(path: str | os.PathLike[str]) -> pd.DataFrame:
                          path=path)
     try:
         if suffix == ".csv":
-            df = pd.read_csv(path)
+            df = _with_text_names(lambda **kw: pd.read_csv(path, **kw))
             sidecar = sidecar_path(path)
-            df.attrs = _read_sidecar(sidecar) if sidecar.is_file() else {}
+            df.attrs = _read_sidecar(sidecar, path) if sidecar.is_file() else {}
         elif suffix == ".parquet":
             df = pd.read_parquet(path)
         else:
             with pd.ExcelFile(path, engine="openpyxl") as book:
                 if "results" not in book.sheet_names:
                     raise UsageError("has no 'results' sheet; was it written by gzsim?", path=path)
-                df = book.parse("results")
+                df = _with_text_names(lambda **kw: book.parse("results", **kw))
                 # Text as written: "null" or "NA" must not turn into NaN before json.loads.
                 df.attrs = _from_sheet(book.parse("provenance", dtype=str, keep_default_na=False), path) \
                     if "provenance" in book.sheet_names else {}
@@ -217,14 +312,36 @@ def read_results(path: str | os.PathLike[str]) -> pd.DataFrame:
     return df
 
 
-def _read_sidecar(sidecar: Path) -> dict[str, Any]:
+#: What a CSV or Excel cell holding a missing number says (pandas' own spellings); not for names.
+_MISSING = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+            "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"]
+
+
+def _with_text_names(read: Callable[..., pd.DataFrame]) -> pd.DataFrame:
+    """A table read by *read* (``pandas.read_csv`` or ``ExcelFile.parse`` of a file) with names as text.
+
+    Columns in :data:`TEXT_COLUMNS` are read as written: no NaN, no number (a scenario may be
+    called ``NA`` or ``2025``).  Every other column is read as pandas reads it, missing-value
+    spellings and all.
+    """
+    header = [str(c) for c in read(nrows=0).columns]
+    text = [c for c in header if c in TEXT_COLUMNS]
+    return read(dtype={c: str for c in text}, keep_default_na=False,
+                na_values={c: _MISSING for c in header if c not in text})
+
+
+def _read_sidecar(sidecar: Path, csv: Path) -> dict[str, Any]:
     try:
         rec = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise UsageError(f"cannot read the provenance record: {exc}; write the results again",
                          path=sidecar) from None
     if not isinstance(rec, dict):
         raise UsageError("the provenance record is not a JSON object; write the results again", path=sidecar)
+    expected = rec.pop(_CSV_SHA256, None)
+    if expected is not None and expected != _sha256(csv):
+        raise UsageError(f"the provenance record describes another version of {csv.name} (another run wrote "
+                         f"one of the two files since); write the results again", path=sidecar)
     return rec
 
 
@@ -258,8 +375,12 @@ def atomic_write_all(items: Sequence[tuple[Path, Callable[[Path], None]]], *, wh
     """Write several files that belong together (a CSV and its provenance): all of them or none.
 
     Every file is first written to a temporary file beside it; only when all
-    are complete are they renamed into place, in order.  If a rename fails,
-    the files already moved are removed again.
+    are complete are they renamed into place, in order, while holding a lock on
+    the folder (so two gzsim processes writing the same files cannot interleave
+    their pairs).  If a rename fails, or the process is interrupted or
+    terminated meanwhile, every file already replaced gets its previous content
+    back (kept as a hard link until the end) and every new one is removed: a
+    failed write never removes what was there.
 
     Raises
     ------
@@ -267,27 +388,68 @@ def atomic_write_all(items: Sequence[tuple[Path, Callable[[Path], None]]], *, wh
         Naming *what* was being written and the file that failed.
     """
     staged: list[Path] = []
-    moved: list[Path] = []
+    kept: list[Path] = []
+    moved: list[tuple[Path, Path | None]] = []
     current = items[0][0]
     try:
         for path, write in items:
             current = path
-            fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
+            fd, name = tempfile.mkstemp(dir=path.parent, prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX)
             os.close(fd)
             staged.append(Path(name))
             write(staged[-1])
             make_ordinary(staged[-1])
-        for (path, _write_one), tmp in zip(items, staged):
-            current = path
-            os.replace(tmp, path)
-            moved.append(path)
+        with _folder_lock(items[0][0].parent):
+            for (path, _write_one), tmp in zip(items, staged):
+                current = path
+                old = _keep_old(path)
+                if old is not None:
+                    kept.append(old)
+                os.replace(tmp, path)
+                moved.append((path, old))
     except BaseException as exc:
-        for path in moved:
-            path.unlink(missing_ok=True)
+        for path, old in reversed(moved):
+            with contextlib.suppress(OSError):
+                if old is not None:
+                    os.replace(old, path)
+                else:
+                    path.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {what}: {exc.strerror or exc}", path=current) from None
         raise
     finally:
-        for tmp in staged:
-            if tmp.exists():
-                tmp.unlink()
+        for tmp in (*staged, *kept):
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+
+
+def _keep_old(path: Path) -> Path | None:
+    """A second name (hard link) for the file at *path*, to restore it if the write fails; None if none."""
+    if not os.path.lexists(path) or (path.is_dir() and not path.is_symlink()):
+        return None  # nothing to keep (a folder makes the rename fail, and stays as it is)
+    old = path.with_name(f"{_TMP_PREFIX}{secrets.token_hex(4)}.old")
+    try:
+        os.link(path, old, follow_symlinks=False)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV):
+            raise
+        import shutil  # a file system without hard links: keep a copy instead
+
+        shutil.copy2(path, old, follow_symlinks=False)
+    return old
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path):
+    """An exclusive advisory lock on *folder* (flock), held while a set of files is renamed into place."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield  # a folder that cannot be opened cannot be locked: the renames still fail or succeed alone
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

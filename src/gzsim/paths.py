@@ -78,7 +78,11 @@ def resolve_scenario(arg: str, folder: Path | None = None) -> Path:
     if looks_like_path:
         path = Path(arg)
         if not path.is_file():
-            raise UsageError(f"scenario file '{arg}' not found; check the path")
+            from ._fs import not_a_file
+
+            why = not_a_file(path)
+            raise UsageError(f"scenario file '{arg}' not found; check the path" if why == "does not exist"
+                             else f"scenario file '{arg}' {why}; give the scenario file itself")
         return path
     folder = folder if folder is not None else scenarios_dir()
     if not folder.is_dir():

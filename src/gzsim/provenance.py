@@ -185,6 +185,15 @@ def record(model: Any, scenarios: Iterable[Any], *, seed: int | None, samples: i
     True
     """
     catalogue = model.catalogue
+    scenarios = list(scenarios)
+    hashes: dict[str, str] = {}
+    for s in scenarios:
+        # Keyed by name: two scenarios of one name would leave one hash standing for both.
+        if hashes.setdefault(s.name, s.hash) != s.hash:
+            from .errors import UsageError
+
+            raise UsageError(f"two scenarios named '{s.name}' with different content cannot be recorded "
+                             f"together; give each scenario a distinct 'name'")
     rec: dict[str, Any] = {
         "gzsim_version": __version__,
         "analysis": details.pop("analysis", None),
@@ -194,7 +203,7 @@ def record(model: Any, scenarios: Iterable[Any], *, seed: int | None, samples: i
         "catalogue_sha256": _catalogue_sha256(model),
         "calibration": getattr(model, "calibration_id", None) or "none",
         "engine": model.engine.name,
-        "scenarios": {s.name: s.hash for s in scenarios},
+        "scenarios": hashes,
         "seed": None if seed is None else int(seed),
         "samples": int(samples),
     }

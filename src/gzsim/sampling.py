@@ -103,6 +103,33 @@ def check_sample_count(value: Any, *, name: str = "samples", limit: int = MAX_SA
     return value
 
 
+#: Most indicator values one command keeps (scenarios x samples x indicators x years): the
+#: :data:`MAX_SAMPLES` of one bundled scenario (20,000 x 16 indicators x 16 years), about 260 bytes
+#: a value at the peak, so the limit holds for the whole command, however many scenarios it runs
+#: and however many indicators and years a custom model has.
+MAX_VALUES = MAX_SAMPLES * 16 * 16
+
+
+def check_run_size(scenarios: int, samples: int, indicators: int, years: int, *,
+                   name: str = "samples") -> None:
+    """Refuse, before anything is allocated, a run keeping more than :data:`MAX_VALUES` values.
+
+    Raises
+    ------
+    UsageError
+        Stating the product, the limit and how many samples fit.
+    """
+    per_sample = max(scenarios, 1) * max(indicators, 1) * max(years, 1)
+    total = samples * per_sample
+    if total > MAX_VALUES:
+        fit = MAX_VALUES // per_sample
+        raise UsageError(
+            f"{name} {samples:,} with {scenarios} scenario(s) x {indicators} indicators x {years} years "
+            f"keeps {total:,} values, above the limit of {MAX_VALUES:,} for one command: a run keeps "
+            f"every sample's indicator paths in memory (about 260 bytes a value, 1.3 GB at the limit); "
+            f"use {name} {fit:,} or less, or run the scenarios in separate commands")
+
+
 @dataclass(frozen=True)
 class Distribution:
     """A univariate distribution, optionally truncated to ``[min, max]``.

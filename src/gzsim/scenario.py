@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Mapping
 
 from ._toml import Checker, describe, read_toml, suggest
+from ._fs import not_a_file, resolved
 from .catalogue import Catalogue, load_catalogue
 from .errors import Problem, ScenarioError, TargetsError, display_path, scenario_error
 from .sampling import Distribution, parse_distribution
@@ -28,11 +29,15 @@ from .timepaths import LeverValue, parse_lever_value
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
 
-__all__ = ["ResolvedScenario", "load_scenario", "with_levers", "require_distinct_names", "SCENARIO_KEYS"]
+__all__ = ["ResolvedScenario", "load_scenario", "with_levers", "require_distinct_names", "SCENARIO_KEYS",
+           "MAX_CHAIN"]
 
 SCENARIO_KEYS = ("name", "title_en", "title_zh", "description_en", "description_zh",
                  "extends", "targets", "levers", "sources", "uncertainty")
 _TEXT_KEYS = ("title_en", "title_zh", "description_en", "description_zh")
+#: Most files in one ``extends`` chain (each one is read and checked: a bound on the work one
+#: scenario can cause; the bundled chains are two files long).
+MAX_CHAIN = 32
 
 
 @dataclass(frozen=True)
@@ -120,14 +125,22 @@ def _read_chain(path: Path) -> tuple[list[tuple[Path, dict[str, Any]]], list[Pro
     layers: list[tuple[Path, dict[str, Any]]] = []
     problems: list[Problem] = []
     visited: list[Path] = []
+    seen: set[Path] = set()  # resolved paths of *visited*: one lookup a step, not a scan
     current = path
     while True:
-        if current.resolve() in [p.resolve() for p in visited]:
+        if resolved(current) in seen:
             problems.append(Problem(
                 f"'extends' forms a cycle: {_chain_text([*visited, current])}; "
                 f"remove 'extends' from one of these files", visited[-1]))
             break
+        if len(visited) == MAX_CHAIN:
+            problems.append(Problem(
+                f"the 'extends' chain is longer than {MAX_CHAIN} files ({_chain_text(visited[:3])} -> ... -> "
+                f"{display_path(current)}); a scenario extends one or two others: let it extend the "
+                f"scenario it differs from", path))
+            break
         visited.append(current)
+        seen.add(resolved(current))
         try:
             data = read_toml(current, ScenarioError, "scenario")
         except ScenarioError as exc:
@@ -145,7 +158,7 @@ def _read_chain(path: Path) -> tuple[list[tuple[Path, dict[str, Any]]], list[Pro
         if not parent.is_file():
             others = sorted(p.stem for p in current.parent.glob("*.toml"))
             problems.append(Problem(
-                f"extends '{extends}', but {display_path(parent)} does not exist"
+                f"extends '{extends}', but {display_path(parent)} {not_a_file(parent)}"
                 f"{suggest(extends, others)} (chain: {_chain_text([*visited, parent])}); give the name "
                 f"of a scenario in the same folder or a path relative to this file", current))
             break
@@ -211,11 +224,23 @@ def _check_layer(
 
 
 def _period(catalogue: "Catalogue | Model | str | os.PathLike[str] | None") -> tuple[float, float] | None:
-    """INITIAL TIME and FINAL TIME when *catalogue* is a Model (a bare catalogue knows no times)."""
+    """The model times the levers act, when *catalogue* is a Model (a bare catalogue knows no times).
+
+    From the policy start to FINAL TIME: ``policy_start`` is the first calendar year levers act,
+    which is model time ``policy_start - 1`` (``Time = Y`` is the end of year Y), not before
+    INITIAL TIME.  A lever value before it is never used, so a path must change after it.
+    """
     engine = getattr(catalogue, "engine", None)
     if engine is None:
         return None
-    return float(engine.initial_time), float(engine.final_time)
+    start = max(float(engine.initial_time), float(catalogue.catalogue.policy_start - 1))
+    return start, float(engine.final_time)
+
+
+def _model_period(catalogue: "Catalogue | Model | str | os.PathLike[str] | None") -> tuple[float, float] | None:
+    """INITIAL TIME and FINAL TIME when *catalogue* is a Model (for the targets' base years)."""
+    engine = getattr(catalogue, "engine", None)
+    return None if engine is None else (float(engine.initial_time), float(engine.final_time))
 
 
 def _as_catalogue(catalogue: "Catalogue | Model | str | os.PathLike[str] | None") -> Catalogue:
@@ -284,15 +309,15 @@ def load_scenario(
     targets = None
     if targets_path is not None:
         try:
-            targets = load_targets(targets_path, catalogue=cat)
+            targets = load_targets(targets_path, catalogue=cat, period=_model_period(catalogue))
         except TargetsError as exc:
             raise ScenarioError(path=path, problems=exc.problems) from None
 
     all_levers = {lv.id: levers.get(lv.id, lv.default) for lv in cat.levers}
     scenario = ResolvedScenario(
         name=own.get("name", path.stem),
-        path=path.resolve(),
-        chain=tuple(p.resolve() for p, _ in layers),
+        path=resolved(path),
+        chain=tuple(resolved(p) for p, _ in layers),
         levers=MappingProxyType(all_levers),
         set_levers=tuple(i for i in cat.lever_ids if i in levers),
         sources=MappingProxyType(sources),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._toml import Checker, read_toml, suggest
+from ._fs import resolved
 from .catalogue import Bilingual
 from .errors import Problem, TargetsError
 
@@ -77,7 +79,23 @@ def check_targets(targets: Targets, catalogue: "Catalogue") -> list[Problem]:
     ]
 
 
-def load_targets(path: str | os.PathLike[str], *, catalogue: "Catalogue | None" = None) -> Targets:
+def check_period(targets: Targets, period: tuple[float, float]) -> list[Problem]:
+    """Problems with *targets* against the model's period (INITIAL TIME, FINAL TIME): the base year of
+    a plan-period measure must be a year the model reports.  (Target years are checked where they
+    are used: ``--year`` may replace them.)"""
+    first = math.ceil(period[0] - 1e-9)
+    out = []
+    for t in targets.targets:
+        where = f"target '{t.id}' ({t.year})"
+        if t.measure in ("cumulative", "cagr") and t.base_year is not None and t.base_year < first:
+            out.append(Problem(f"{where}: base_year {t.base_year} is before the model's first year {first}, so "
+                               f"its {t.measure} cannot be measured; use a base_year from {first} on",
+                               targets.path))
+    return out
+
+
+def load_targets(path: str | os.PathLike[str], *, catalogue: "Catalogue | None" = None,
+                 period: tuple[float, float] | None = None) -> Targets:
     """Read and validate a targets file.
 
     Parameters
@@ -86,6 +104,9 @@ def load_targets(path: str | os.PathLike[str], *, catalogue: "Catalogue | None" 
         The targets TOML file.
     catalogue : Catalogue, optional
         When given, every target id must be one of its indicator ids.
+    period : (float, float), optional
+        The model's INITIAL TIME and FINAL TIME: when given, the base year of a plan-period
+        measure must not be before the first (:func:`check_period`).
 
     Returns
     -------
@@ -138,9 +159,11 @@ def load_targets(path: str | os.PathLike[str], *, catalogue: "Catalogue | None" 
                                 base_year, base_value, headline, **texts, measure=measure))
     if not items and not check.problems:
         check.add("the targets file has no [[target]] entries")
-    result = Targets(name=name, path=path.resolve(), targets=tuple(items), **titles)
+    result = Targets(name=name, path=resolved(path), targets=tuple(items), **titles)
     if catalogue is not None and not check.problems:
         check.problems.extend(check_targets(result, catalogue))
+    if period is not None and not check.problems:
+        check.problems.extend(check_period(result, period))
     if check.problems:
         raise TargetsError(path=path, problems=check.problems)
     return result

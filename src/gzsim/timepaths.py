@@ -12,6 +12,7 @@ order, values out of the lever's range) to a :class:`~gzsim._toml.Checker`.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Union
@@ -133,15 +134,25 @@ def _year(check: Checker, table: dict[str, Any], key: str, where: str) -> int | 
     return value
 
 
+def _window(period: tuple[float, float]) -> str:
+    return f"the period the levers act, {period[0]:g}-{period[1]:g} (policy start to FINAL TIME)"
+
+
 def _outside(check: Checker, where: str, first: int, last: int, period: tuple[float, float] | None,
              effect: str) -> None:
-    """Report a path whose years [first, last] miss the simulated *period* altogether."""
+    """Report a path that is one constant over *period*: it changes only at or beyond its ends.
+
+    One rule for every kind of path (a step's year must lie in ``(t0, t1]`` for the same reason): a
+    ramp or series changes strictly between its first and last year, so it must have ``last > t0``
+    and ``first < t1``.  A one-year series is a constant anyway; it only has to lie within.
+    """
     if period is None:
         return
     t0, t1 = period
-    if last < t0 or first > t1:
+    constant = (last < t0 or first > t1) if first == last else (last <= t0 or first >= t1)
+    if constant:
         what = f"year {first} lies" if first == last else f"years {first}-{last} lie"
-        check.add(f"{where}: {what} outside the simulated period {t0:g}-{t1:g}, so {effect}; "
+        check.add(f"{where}: {what} outside {_window(period)}, so {effect}; "
                   f"use years within the period, or a constant")
 
 
@@ -168,10 +179,10 @@ def parse_lever_value(
     check : Checker
         Receives every problem found.
     period : (float, float), optional
-        The model's INITIAL TIME and FINAL TIME.  When given, a path whose
-        change falls wholly outside them (a step in 3000, a ramp over
-        2040-2050: most likely a mistyped year) is refused, since within the
-        run it would only be a constant.
+        The model times the levers act: from the policy start (the later of
+        INITIAL TIME and ``policy_start - 1``) to FINAL TIME.  When given, a
+        path that is one constant over them (a step in 3000 or in 2016, a ramp
+        over 2040-2050: most likely a mistyped year) is refused.
 
     Returns
     -------
@@ -208,8 +219,8 @@ def parse_lever_value(
         after = number(body["after"], f"{where} 'after'")
         if year is not None and period is not None and not period[0] < year <= period[1]:
             effect = "the step never happens" if year > period[1] else "'before' is never used"
-            check.add(f"{where}: year {year} is outside the simulated period {period[0]:g}-"
-                      f"{period[1]:g}, so {effect}; use a year within the period, or a constant")
+            check.add(f"{where}: year {year} is outside {_window(period)}, so {effect}; use a year "
+                      f"from {math.floor(period[0]) + 1:g} to {period[1]:g}, or a constant")
         if len(check.problems) > n_before:
             return None
         return Step(year, before, after)  # type: ignore[arg-type]

@@ -107,3 +107,53 @@ def test_bundled_model_runs_every_target(ganzhou):
     table = reach(ganzhou, [plan], samples=200, seed=1)
     assert len(table) == len(plan.targets) + 1
     assert table["probability"].between(0, 1).all()
+    # the outside view: the headline targets with a reference class, and only those
+    paced = table.loc[table["pace"].notna(), "target"].tolist()
+    assert paced == ["rd_intensity", "high_tech_firms"]
+    from gzsim.outside_view import pace_summary
+    for target, row in table.set_index("target").loc[paced].iterrows():
+        lo, hi = pace_summary(target)["min"], pace_summary(target)["max"]
+        assert row["class_pace_max"] == hi
+        assert bool(row["pace_beyond"]) == (row["pace"] > hi or row["pace"] < lo)
+
+
+# ---------------------------------------------------------------------------- outside view
+
+def test_no_pace_where_no_reference_class(toy, toy_sc):
+    table = reach(toy, [toy_sc("base")], samples=50, seed=1)
+    assert table["pace"].isna().all() and table["class_pace_max"].isna().all()
+    assert table["pace_beyond"].isna().all() and str(table["pace_beyond"].dtype) == "boolean"
+
+
+def test_pace_columns_against_the_reference_class():
+    from gzsim import outside_view
+    from gzsim.analysis.reach import _pace_columns
+
+    years = np.arange(2015, 2031)
+    values = np.tile(np.linspace(1.0, 4.0, len(years)), (3, 1))
+    values[:, years == 2020] = 1.58
+    values[:, years == 2025] = [[2.7], [2.83], [2.9]]  # median pace (2.83 - 1.58) / 5 = 0.25 pp/year
+    rd = MTarget("rd_intensity", 2025, 2.6, "at_least", base_year=2020, headline=True)
+    cols = _pace_columns(rd, values, years)
+    summary = outside_view.pace_summary("rd_intensity")
+    assert cols["pace"] == pytest.approx(0.25)
+    assert cols["class_pace_max"] == summary["max"] and cols["class_pace_median"] == summary["median"]
+    assert cols["pace_beyond"] is True
+    values[:, years == 2025] = 1.58 + 5 * summary["median"]
+    assert _pace_columns(rd, values, years)["pace_beyond"] is False
+    not_headline = MTarget("rd_intensity", 2025, 2.6, "at_least", base_year=2020, headline=False)
+    assert np.isnan(_pace_columns(not_headline, values, years)["pace"])
+    no_class = MTarget("tech_contract_turnover", 2025, 60, "at_least", base_year=2020, headline=True)
+    assert _pace_columns(no_class, values, years)["pace_beyond"] is None
+
+
+def test_pace_notes_give_one_line_per_headline_target_with_a_class():
+    from gzsim.analysis.reach import pace_notes
+
+    table = pd.DataFrame({"scenario": ["baseline"] * 3, "target": ["rd_intensity", "high_tech_firms", "x"],
+                          "period": ["2021-2025"] * 3, "pace": [0.25, 0.18, np.nan]})
+    lines = pace_notes(table)
+    assert lines[0].startswith("baseline rd_intensity: The forecast's 2020-25 pace, +0.25 pp/year, "
+                               "is faster than any region of the reference class")
+    assert "+18.0 %/year, is slower than any region" in lines[1] and len(lines) == 2
+    assert "快于参照类中任何地区" in pace_notes(table, lang="zh")[0]

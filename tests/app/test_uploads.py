@@ -52,7 +52,7 @@ def test_a_good_upload_resolves_like_a_file_in_scenarios(catalogue, tmp_path):
     (folder / "colleague.toml").write_bytes(GOOD)
     on_disk = gzsim.load_scenario(folder / "colleague.toml", catalogue=catalogue)
     assert scenario.hash == on_disk.hash and scenario.content() == on_disk.content()
-    assert scenario.name == "colleague" and scenario.levers["talent_subsidy"] == 2.0
+    assert scenario.name == "colleague (uploaded)" and scenario.levers["talent_subsidy"] == 2.0
     assert scenario.uncertainty["gdp_growth"].max == 0.08
     assert scenario.targets is not None and len(scenario.targets.targets) == len(on_disk.targets.targets)
     # It names the upload and the bundled files, never the private folder it was checked in.
@@ -65,14 +65,14 @@ def test_a_good_upload_resolves_like_a_file_in_scenarios(catalogue, tmp_path):
 def test_an_upload_without_a_name_is_named_after_its_file(catalogue):
     _, scenario = check_upload("C:\\Users\\li\\my case.toml", b'extends = "baseline"\n[levers]\ntalent_flats = 5000\n',
                                catalogue)
-    assert scenario.name == "my case" and scenario.path == Path("my case.toml")
+    assert scenario.name == "my case (uploaded)" and scenario.path == Path("my case.toml")
 
 
 def test_names_from_the_browser_or_the_file_cannot_carry_markup_or_formulas(catalogue):
     data = b'name = "=HYPERLINK(\\"http://x\\")"\nextends = "baseline"\n'
     upload, scenario = check_upload("../../$x$ [a](b).toml", data, catalogue)
     assert upload.name == "_x_ _a_(b).toml"  # no folder, no $ (matplotlib maths), no [ ] (links)
-    assert scenario.name == "_HYPERLINK(_http___x_)"  # no leading = (a spreadsheet formula)
+    assert scenario.name == "_HYPERLINK(_http___x_) (uploaded)"  # no leading = (a spreadsheet formula)
     assert safe_name("-1+2") == "1+2" and safe_name("赣州 plan (v2)") == "赣州 plan (v2)"
 
 
@@ -96,6 +96,9 @@ BAD = [
     ("syntax.toml", b'extends = "baseline\n', "invalid TOML"),
     ("python.toml", b"import os\nos.system('touch pwned')\n", "invalid TOML"),
     ("deep.toml", b"a = " + b"[" * 20_000, "nested too deeply"),
+    # Python's TOML reader is quadratic in a key's parts (30-40 s, 4.5 GB for this one): refused first.
+    ("dotted.toml", b"x." * 32765 + b"y=1", "a key or table name at line 1 has more than 16 dotted parts"),
+    ("header.toml", b"[" + b"a." * 20 + b"b]\n", "has more than 16 dotted parts"),
     ("parent.toml", b'extends = "../../etc/passwd"\n', "may only extend a bundled scenario (baseline, plan,"),
     ("absolute.toml", b'extends = "/work/main/scenarios/plan.toml"\n', "paths are not followed"),
     ("folder.toml", b'extends = "targets/plan_2025"\n', "given by name without a folder"),
@@ -239,3 +242,54 @@ def test_an_upload_becomes_the_current_settings_and_a_bad_one_changes_nothing(mo
         np.testing.assert_array_equal(_board(at), before_board)
     edited = reach_table(model, at.session_state["uploaded_scenario"], (("st_budget_growth", 0.2),))
     np.testing.assert_allclose(before_board, edited["probability"].to_numpy())
+
+
+def test_the_dotted_key_upload_is_refused_fast_in_bounded_memory(tmp_path):
+    # In a child process capped at 1 GiB of address space: the unguarded parser needed 4.5 GB.
+    code = (
+        "import resource, time\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "import gzsim\n"
+        "from gzsim.errors import ScenarioError\n"
+        "from gzsim.ui.upload import check_upload\n"
+        "model = gzsim.load_model(calibration=None)\n"
+        "start = time.perf_counter()\n"
+        "try:\n"
+        "    check_upload('dotted.toml', b'x.' * 32765 + b'y=1', model.catalogue)\n"
+        "except ScenarioError as error:\n"
+        "    print(round(time.perf_counter() - start, 3), str(error))\n"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seconds, message = done.stdout.split(" ", 1)
+    assert float(seconds) < 1.0 and "more than 16 dotted parts" in message
+
+
+@pytest.mark.parametrize("name, data", [("baseline.toml", b'[levers]\nst_budget_growth = 0.2\n'),
+                                        ("mine.toml", b'name = "baseline"\n[levers]\nst_budget_growth = 0.2\n'),
+                                        ("baseline.toml", b'extends = "baseline"\n')])
+def test_an_upload_named_like_a_bundled_scenario_keeps_its_own_name_and_hash(model, name, data):
+    from gzsim.ui.compute import app_record, content_key, edited_scenario
+
+    bundled = str(ROOT / "scenarios" / "baseline.toml")
+    upload, scenario = check_upload(name, data, model.catalogue)
+    assert scenario.name == "baseline (uploaded)"
+    record = app_record(model, upload, (), bundled)
+    # Both are recorded, each with its own hash (an identical copy included: it is another file).
+    assert record["scenarios"] == {"baseline (uploaded)": scenario.hash,
+                                   "baseline": model.load_scenario(bundled).hash}
+    assert content_key(scenario) != content_key(edited_scenario(model, bundled, ()))
+
+
+def test_a_record_refuses_two_scenarios_of_one_name_with_different_content(model):
+    from gzsim.errors import UsageError
+    from gzsim.provenance import record
+    from gzsim.scenario import with_levers
+
+    base = model.load_scenario(ROOT / "scenarios" / "baseline.toml")
+    other = with_levers(base, {"st_budget_growth": 0.2}, catalogue=model)
+    with pytest.raises(UsageError, match="two scenarios named 'baseline' with different content"):
+        record(model, [base, other], seed=1, samples=1)

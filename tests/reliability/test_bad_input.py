@@ -63,7 +63,10 @@ def locked(tmp_path: Path):
         folder.chmod(0o755)
 
 
-def _write(root: Path, files: Mapping[str, str | bytes]) -> None:
+def _write(root: Path, files: Mapping[str, str | bytes], links: Mapping[str, str] = {}) -> None:
+    for name, target in links.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).symlink_to(target)
     for name, content in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,7 +102,7 @@ def _check(case: Case, code: int, out: str, err: str, before: dict, after: dict)
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input_is_refused_cleanly(case, tmp_path, monkeypatch, capsys, locked):
-    _write(tmp_path, case.files)
+    _write(tmp_path, case.files, case.links)
     monkeypatch.chdir(tmp_path)  # messages name files as the user typed them
     before = _tree(tmp_path)
     code = main(_argv(case, locked))
@@ -109,7 +112,7 @@ def test_bad_input_is_refused_cleanly(case, tmp_path, monkeypatch, capsys, locke
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.id in SUBPROCESS], ids=list(SUBPROCESS))
 def test_bad_input_in_a_real_process_shows_no_traceback(case, tmp_path, locked):
-    _write(tmp_path, case.files)
+    _write(tmp_path, case.files, case.links)
     before = _tree(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
     done = subprocess.run([sys.executable, "-m", "gzsim", *_argv(case, locked)], cwd=tmp_path, env=env,

@@ -79,7 +79,10 @@ def test_run_out_file_records_its_provenance(tmp_path, model, suffix):
     if suffix == ".csv":
         # the CSV itself stays plain; the record is beside it
         pd.testing.assert_frame_equal(pd.read_csv(path), back)
-        assert json.loads(sidecar_path(path).read_text(encoding="utf-8")) == back.attrs
+        # the record, plus the sha256 of the CSV it describes (so a mismatched pair is refused)
+        sidecar = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
+        assert sidecar.pop("results_sha256") == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert sidecar == back.attrs
     if suffix == ".xlsx":
         assert pd.read_excel(path, sheet_name=None).keys() == {"results", "provenance"}
 

@@ -30,6 +30,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def lever_id(text: str) -> str:
+    """argparse type: a lever id, not empty (:func:`gzsim.cli.lever_id`)."""
+    from ..cli import lever_id as check
+
+    return check(text)
+
+
 def _probability(text: str) -> float:
     """argparse type: a probability in (0, 1]."""
     try:
@@ -65,7 +72,9 @@ def register(sub: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("reach", parents=parents, help="probability of reaching each target",
                        description="Median, 5th/95th percentiles and probability of meeting every "
-                                   "target, a status, and the joint probability of the headline targets.")
+                                   "target, a status, and the joint probability of the headline targets; "
+                                   "under the table, each headline target's implied pace next to the "
+                                   "reference class of other regions' paces (gzsim.outside_view).")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO")
     p.add_argument("--samples", type=int, default=1000, metavar="N", help="Monte-Carlo samples (default 1000)")
     p.set_defaults(func=_cmd_reach)
@@ -78,7 +87,7 @@ def register(sub: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
     p.add_argument("--samples", type=int, default=None, metavar="N",
                    help="Sobol': base sample size, a power of 2 (default 1024); Morris: trajectories (default 100)")
     p.add_argument("--target", nargs="+", metavar="ID", help="targets to analyse (default all)")
-    p.add_argument("--levers", nargs="+", metavar="ID", help="levers to vary (default all)")
+    p.add_argument("--levers", nargs="+", metavar="ID", type=lever_id, help="levers to vary (default all)")
     p.add_argument("--bootstrap", type=int, default=200, metavar="B", help="bootstrap resamples (default 200)")
     p.add_argument("--top", type=int, default=6, metavar="K", help="inputs shown per output (default 6)")
     p.set_defaults(func=_cmd_sensitivity)
@@ -91,7 +100,7 @@ def register(sub: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
     p.add_argument("--probability", type=_probability, required=True, metavar="P",
                    help="required joint probability, in (0, 1]")
     p.add_argument("--target", nargs="+", metavar="ID", help="targets to meet (default the headline targets)")
-    p.add_argument("--levers", nargs="+", metavar="ID",
+    p.add_argument("--levers", nargs="+", metavar="ID", type=lever_id,
                    help="decision levers (default: every policy lever the scenario does not draw; scenario inputs such as GDP growth are never moved)")
     p.add_argument("--draws", type=int, default=500, metavar="N", help="common draws (default 500)")
     p.add_argument("--distance-price", type=float, default=1.0, metavar="YI",
@@ -109,7 +118,7 @@ def register(sub: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
     p.add_argument("scenarios", nargs=1, metavar="SCENARIO")
     p.add_argument("--samples", type=int, default=5000, metavar="N", help="runs (default 5000)")
     p.add_argument("--target", nargs="+", metavar="ID", help="targets to meet (default the headline targets)")
-    p.add_argument("--levers", nargs="+", metavar="ID", help="levers to vary (default all not drawn)")
+    p.add_argument("--levers", nargs="+", metavar="ID", type=lever_id, help="levers to vary (default all not drawn)")
     p.add_argument("--boxes", type=int, default=1, metavar="K", help="boxes to find by covering (default 1)")
     p.add_argument("--min-coverage", type=float, default=0.5, metavar="C", help="default 0.5")
     p.add_argument("--alpha", type=float, default=0.05, metavar="A", help="peeling share (default 0.05)")
@@ -194,14 +203,26 @@ def _emit(table: pd.DataFrame, args: argparse.Namespace, show) -> int:
 # ---------------------------------------------------------------------------- commands
 
 def _cmd_reach(args: argparse.Namespace) -> int:
-    from .reach import reach
+    from ..backtest.report import coverage_line
+    from .reach import pace_notes, reach, trust_notes
 
     model, scenarios, execution = _setup(args)
     with execution:
         table = reach(model, scenarios, samples=args.samples, seed=args.seed, year=args.year,
                       targets=args.targets, execution=execution)
-    return _emit(table, args, lambda: _show(table, ["scenario", "target", "measure", "year", "threshold",
-                                                    "median", "p05", "p95", "probability", "mc_se", "status"]))
+
+    def show() -> None:
+        _show(table, ["scenario", "target", "measure", "year", "threshold", "median", "p05", "p95",
+                      "probability", "mc_se", "status"])
+        notes = pace_notes(table)  # the outside view, one line per headline target with a class
+        if notes:
+            print("\n" + "\n".join(notes))
+        cal = model.calibration
+        trust = trust_notes(table, coverage=coverage_line(None if cal is None else cal.path))
+        if trust:
+            print("\n" + "\n".join(trust))
+
+    return _emit(table, args, show)
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:

@@ -83,8 +83,9 @@ def select_targets(targets: Targets, *, ids: Sequence[str] | None = None, year: 
                                  f"{int(years[0])}-{int(years[-1])}")
             period = period_for(t)
             if measure_of(t).value != "level" and period.base_year < int(years[0]):
-                raise UsageError(f"target '{t.id}': its plan period starts before the model's first "
-                                 f"year {int(years[0])}")
+                raise UsageError(f"target '{t.id}': its plan period starts in {period.base_year + 1}, before the "
+                                 f"model's first year {int(years[0])}; give the target a base_year from "
+                                 f"{int(years[0])} on in its targets file")
     seen: set[tuple[str, int]] = set()
     unique = []
     for t in items:

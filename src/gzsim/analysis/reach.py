@@ -8,6 +8,12 @@ the period, cumulative total, CAGR; medians over the samples).  One extra row
 per scenario, ``target = "all_headline"``, gives the joint probability of
 meeting every headline target in the same sample.
 
+Outside view: per headline target whose indicator has a reference class
+(:mod:`gzsim.outside_view`), the pace the samples imply over the plan period
+(median over the samples: pp/year for R&D intensity, growth for counts), the
+class's median and fastest paces, and whether the forecast lies beyond the
+class (faster than its fastest or slower than its slowest region).
+
 Samples come from :meth:`gzsim.Model.draw`: the catalogue's uncertain
 parameters (the calibration ensemble, once calibrated) and the scenario's
 declared uncertainties.  The deterministic run (sample 0) is reported but not
@@ -24,21 +30,26 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from ..outside_view import describe_pace, pace_check
 from ..provenance import record, targets_hash
 from ..scenario import require_distinct_names
 from ..targets import Targets
 from .common import (check_count, check_seed, met, resolve_targets, select_targets,
                      target_values)
 from .distributed import Execution
+from .drivers import top_drivers
 from .plan_period import Measure, measure_of, period_for, plan_period_values
 from .runner import BatchRunner
 
-__all__ = ["Status", "reach", "REACH_COLUMNS", "ALL_HEADLINE"]
+__all__ = ["Status", "reach", "pace_notes", "trust_notes", "REACH_COLUMNS", "ALL_HEADLINE"]
 
 ALL_HEADLINE = "all_headline"
 REACH_COLUMNS = ["scenario", "target", "year", "measure", "direction", "threshold", "headline",
                  "deterministic", "median", "p05", "p95", "probability", "mc_se", "status",
-                 "period", "end_value", "cumulative", "cagr", "samples"]
+                 "period", "end_value", "cumulative", "cagr", "samples",
+                 "pace", "class_pace_median", "class_pace_max", "pace_beyond", "drivers",
+                 "drivers_zh"]
+_NO_PACE = {"pace": np.nan, "class_pace_median": np.nan, "class_pace_max": np.nan, "pace_beyond": None}
 
 
 class Status(enum.Enum):
@@ -69,6 +80,52 @@ def _quantiles(x: np.ndarray) -> tuple[float, float, float]:
 
 def _median(x: np.ndarray) -> float:
     return float(np.nanmedian(x)) if np.isfinite(x).any() else float("nan")
+
+
+def _pace_columns(t: Any, values: np.ndarray, years: np.ndarray) -> dict[str, Any]:
+    """The plan-period pace the samples imply next to the reference class (headline targets only)."""
+    period = period_for(t)
+    pos = {int(y): i for i, y in enumerate(years)}
+    if not t.headline or period.base_year not in pos or period.end_year not in pos:
+        return dict(_NO_PACE)
+    check = pace_check(t.id, values[:, pos[period.base_year]], values[:, pos[period.end_year]],
+                       years=period.end_year - period.base_year, start_year=period.base_year)
+    if check is None:
+        return dict(_NO_PACE)
+    return {"pace": check.pace, "class_pace_median": check.class_median,
+            "class_pace_max": check.class_max, "pace_beyond": check.beyond}
+
+
+def _driver_columns(model: Any, t: Any, draws: pd.DataFrame, values: np.ndarray) -> dict[str, str]:
+    """The inputs a headline target's value moves with most (see :mod:`.drivers`)."""
+    if not t.headline or not len(draws):
+        return {"drivers": "", "drivers_zh": ""}
+    found = top_drivers(model, draws, values)
+    return {"drivers": "; ".join(d.text("en") for d in found),
+            "drivers_zh": "；".join(d.text("zh") for d in found)}
+
+
+def trust_notes(table: pd.DataFrame, lang: str = "en", coverage: str | None = None) -> list[str]:
+    """One plain line per headline target on what drives its uncertainty, and the hindcast
+    coverage (*coverage*, e.g. from :func:`gzsim.backtest.coverage_line`)."""
+    lines = []
+    for row in table[table["drivers"].fillna("") != ""].itertuples(index=False):
+        drivers = row.drivers_zh if lang == "zh" else row.drivers
+        head = (f"{row.target}：不确定性主要来自{drivers}" if lang == "zh" else
+                f"{row.target}: uncertainty driven mostly by {drivers}")
+        lines.append(head + (f"{'。' if lang == 'zh' else '. '}{coverage}" if coverage else "."))
+    return lines
+
+
+def pace_notes(table: pd.DataFrame, lang: str = "en") -> list[str]:
+    """One line per row of a reach table with a pace: the forecast's pace next to the class."""
+    lines = []
+    for row in table[table["pace"].notna()].itertuples(index=False):
+        first, end = (int(x) for x in row.period.split("-"))
+        check = describe_pace(row.target, float(row.pace), start_year=first - 1, years=end - first + 1)
+        if check is not None:
+            lines.append(f"{row.scenario} {row.target}: {check.text_zh if lang == 'zh' else check.text_en}")
+    return lines
 
 
 def _scenario_rows(runner: BatchRunner, sc: Any, targets: Targets, *, samples: int, seed: int,
@@ -102,6 +159,8 @@ def _scenario_rows(runner: BatchRunner, sc: Any, targets: Targets, *, samples: i
             "status": Status.from_probability(p).value, "period": period.label,
             "end_value": _median(plan[Measure.LEVEL]), "cumulative": _median(plan[Measure.CUMULATIVE]),
             "cagr": _median(plan[Measure.CAGR]), "samples": samples,
+            **_pace_columns(t, mc[t.id], years),
+            **_driver_columns(model, t, draws, values),
         })
     if headline:
         p = float(joint.mean())
@@ -112,7 +171,8 @@ def _scenario_rows(runner: BatchRunner, sc: Any, targets: Targets, *, samples: i
             "deterministic": float(det_all), "median": float("nan"), "p05": float("nan"),
             "p95": float("nan"), "probability": p, "mc_se": float(np.sqrt(p * (1 - p) / samples)),
             "status": Status.from_probability(p).value, "period": "", "end_value": float("nan"),
-            "cumulative": float("nan"), "cagr": float("nan"), "samples": samples,
+            "cumulative": float("nan"), "cagr": float("nan"), "samples": samples, **_NO_PACE,
+            "drivers": "", "drivers_zh": "",
         })
     return rows
 
@@ -146,7 +206,9 @@ def reach(model: Any, scenarios: Sequence[Any], *, samples: int = 1000, seed: in
         deterministic run (for ``all_headline``: 1.0 if it meets all headline
         targets).  ``end_value``, ``cumulative`` and ``cagr`` are medians over
         the samples of the plan-period outputs (CAGR as a fraction per year).
-        ``attrs`` hold the provenance.
+        ``pace``, ``class_pace_median``, ``class_pace_max``, ``pace_beyond``: the outside view
+        of headline targets with a reference class (NaN / missing otherwise; see the module
+        docstring).  ``attrs`` hold the provenance.
 
     Raises
     ------
@@ -164,6 +226,7 @@ def reach(model: Any, scenarios: Sequence[Any], *, samples: int = 1000, seed: in
     for sc, tg in resolved:
         rows.extend(_scenario_rows(runner, sc, tg, samples=samples, seed=seed, year=year))
     table = pd.DataFrame(rows, columns=REACH_COLUMNS)
+    table["pace_beyond"] = table["pace_beyond"].astype("boolean")  # missing where no class
     table.attrs = record(model, scenarios, analysis="reach", seed=seed, samples=samples,
                              year=year, targets={sc.name: tg.name for sc, tg in resolved},
                              targets_sha256={sc.name: targets_hash(select_targets(tg, year=year, years=model.years))

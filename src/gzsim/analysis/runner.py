@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._toml import suggest
+from .. import discrepancy
 from ..catalogue import vensim_key
 from ..errors import CatalogueError, UsageError
 from .distributed import Execution, ModelSpec, evaluate
@@ -118,11 +119,12 @@ class BatchRunner:
                                  f"[{lever.min:g}, {lever.max:g}]")
             name = self.spelled(lever.vensim, what=f"lever '{lever_id}'")
             params[name] = values if values.ndim == 1 else TimeSeriesParam(self.model.times, values)
-        if draws is not None:
-            if len(draws) != n:
-                raise UsageError(f"draws have {len(draws)} rows for {n} runs")
-            for column in draws.columns:
-                params[self.spelled(column)] = draws[column].to_numpy(dtype=float)
+        inputs, _ = discrepancy.split(draws)
+        if inputs is not None:
+            if len(inputs) != n:
+                raise UsageError(f"draws have {len(inputs)} rows for {n} runs")
+            for column in inputs.columns:
+                params[self.spelled(column)] = inputs[column].to_numpy(dtype=float)
         return params
 
     # ------------------------------------------------------------------ running
@@ -160,6 +162,7 @@ class BatchRunner:
             raise UsageError(f"one run count is needed; got sizes {sorted(sizes) or 'none'}")
         count = sizes.pop()
         cat = self.model.catalogue
+        indicators = list(indicators)
         wanted: dict[str, str] = {}
         for ind in indicators:
             if ind not in cat.indicator_ids:
@@ -172,4 +175,7 @@ class BatchRunner:
         out = evaluate(self.model.engine, self._spec_for_workers() if self.execution.distributed else None,
                        params, n=count, columns=columns, positions=self.positions,
                        execution=self.execution, desc=desc)
-        return {key: out[col] for key, col in wanted.items()}
+        values = {key: out[col] for key, col in wanted.items()}
+        # the model-discrepancy term on the indicators (not on cost variables)
+        indicator_values = self.model.with_discrepancy({k: values[k] for k in indicators}, draws)
+        return {**values, **indicator_values}

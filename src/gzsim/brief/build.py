@@ -29,7 +29,7 @@ from .excel import levers_table, results_table, write_workbook
 from .facts import joint_text, paragraphs, short_title
 from .outdir import MARKER, check_out_dir, staged_dir
 from .pdf import Scoreboard, write_pdf
-from .reach import board_row, measure_name, scoreboard, status_key
+from .reach import board_row, measure_name, scoreboard, status_key, trust_sentences
 from .text import probability_text, template
 
 __all__ = ["SIZES", "BriefResult", "build_brief", "brief_targets"]
@@ -173,6 +173,7 @@ def build_brief(model: Model, scenarios: Sequence[ResolvedScenario], out: str | 
     if bad_sizes or not sizes:
         raise UsageError(f"sizes must be among {', '.join(SIZES)}, got {', '.join(map(str, sizes)) or 'none'}")
     require_distinct_names(list(scenarios))
+    model.check_run_size(len(scenarios), samples)  # every scenario's samples are kept together
     names = [s.name for s in scenarios]
     targets = brief_targets(scenarios, year)
     data_path = Path(data) if data is not None else default_data_file(model.catalogue.path)
@@ -201,6 +202,8 @@ def build_brief(model: Model, scenarios: Sequence[ResolvedScenario], out: str | 
     subtitle = template("subtitle", used, scenarios=template("names_sep", used).join(labels[n] for n in names),
                         samples=samples_text, date=today)
     paras = paragraphs(targets, board, sims, catalogue, labels, used)
+    trust = trust_sentences(model, sims[0], targets, used)  # how far to trust each headline answer
+    paras = [(t, f"{p} {trust[t.id]}" if t.id in trust else p) for t, p in paras]
     joint = joint_text(board, labels, used)
     ordered = [t for t, _ in paras]
     # No clock time in the record: the same inputs and seed give the same record.

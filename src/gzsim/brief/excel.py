@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..catalogue import Catalogue
 from ..charts.data import indicator_series
-from ..output import provenance_sheet, text_not_formulas
+from ..output import excel_writer, provenance_sheet, text_not_formulas
 from ..simulation import Simulation
 from ..scenario import ResolvedScenario
 
@@ -91,7 +91,7 @@ def write_workbook(path: str | os.PathLike[str], sheets: Mapping[str, pd.DataFra
     """Write *sheets* (name -> frame, in order) and a ``provenance`` sheet (key, value as JSON)."""
     path = Path(path)
     prov = provenance_sheet(provenance)  # as in results workbooks: gzsim.output.read_results reads it
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    with excel_writer(path) as writer:
         for name, frame in [*sheets.items(), ("provenance", prov)]:
             frame.to_excel(writer, sheet_name=name, index=False)
             _autosize(writer.sheets[name], frame)

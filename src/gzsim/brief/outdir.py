@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import OutputError
-from ..output import make_ordinary
+from ..output import check_name_length, make_ordinary
 
 __all__ = ["MARKER", "check_out_dir", "staged_dir"]
 
@@ -38,6 +38,8 @@ def check_out_dir(out: str | os.PathLike[str], *, force: bool = False) -> Path:
     parent = out.parent
     if not parent.is_dir():
         raise OutputError(f"folder '{parent}' does not exist; create it first", path=out)
+    # The staged folder's name (".NAME.partial-XXXXXXXX") is the longest name made from DIR's.
+    check_name_length(parent, [out, out.with_name(f".{out.name}.partial-XXXXXXXX")], out, what="folder")
     if out.exists() and not out.is_dir():
         raise OutputError("is a file; give a folder for the brief", path=out)
     if out.is_dir() and any(out.iterdir()):

@@ -122,3 +122,33 @@ def _reach(simulations: Sequence[Simulation], targets: Iterable[Target]) -> pd.D
 def scoreboard(simulations: Sequence[Simulation], targets: Iterable[Target]) -> pd.DataFrame:
     """The scoreboard of the brief (the one call site of the reach computation)."""
     return _reach(simulations, targets)
+
+
+def trust_sentences(model, sim: Simulation, targets: Iterable[Target], lang: str) -> dict[str, str]:
+    """Per headline target: what drives its uncertainty in *sim*, and the backtest's coverage.
+
+    The plain line issue 12 asks of every briefing: where the uncertainty comes from (regime
+    inputs, parameters the data do not identify, model error) and how the model did in
+    hindcasts (``calibration/backtest``).
+    """
+    from ..analysis.drivers import top_drivers
+    from ..backtest.report import coverage_line
+
+    if sim.draws is None or not len(sim.draws):
+        return {}
+    cal = model.calibration
+    coverage = coverage_line(None if cal is None else cal.path, lang)
+    out = {}
+    for target in targets:
+        if not target.headline:
+            continue
+        found = top_drivers(model, sim.draws, _measured(sim, target))
+        if not found:
+            continue
+        if lang == "zh":
+            text = "不确定性主要来自" + "；".join(d.text("zh") for d in found) + "。"
+            out[target.id] = text + (coverage + "。" if coverage else "")
+        else:
+            text = "Its uncertainty is driven mostly by " + "; ".join(d.text("en") for d in found) + "."
+            out[target.id] = text + (f" {coverage}." if coverage else "")
+    return out

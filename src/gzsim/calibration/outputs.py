@@ -77,6 +77,21 @@ def _fixed_json(fixed: dict) -> dict:
     return out
 
 
+def _discrepancy_json(result: Result) -> dict | None:
+    """The settings' discrepancy term, with the indicators it applies to and the year it starts.
+
+    It applies to every catalogue indicator the calibration fits (the model is checked against
+    data there, and the hindcasts measured its error there), from the end of the last data year.
+    """
+    spec = result.settings.discrepancy
+    if spec is None:
+        return None
+    ids = {i.id for i in result.settings.catalogue.indicators}
+    fitted = sorted({o.output_id for o in result.setup.observations if o.objective} & ids)
+    return {"sigma": spec.sigma, "why": spec.why, "from_year": float(result.setup.fit_final_time),
+            "indicators": fitted}
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "series"
 
@@ -155,6 +170,7 @@ def write_outputs(result: Result, out: str | os.PathLike[str], *, command: str |
             "parameters": params.to_dict(orient="records"),
             "history_neutral": [n for n, a in zip(held.get("name", []), held.get("affects_fit", []))
                                 if not a],
+            "discrepancy": _discrepancy_json(result),
             "files": prov.pop("files"), "provenance": prov,
             "objective": {"neg_log_posterior": result.estimate.value, "nll_best_fit": result.ml_nll},
             "mcmc": {"walkers": result.chain.walkers, "steps": result.chain.steps,

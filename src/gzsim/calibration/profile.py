@@ -88,11 +88,11 @@ def _crossing(grid: np.ndarray, values: np.ndarray, i_min: int, step: int) -> tu
 
 
 def _one(fun, bounds: np.ndarray, best: np.ndarray, j: int, points: int,
-         floor: float, evals: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+         floor: float, evals: int, movable: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     grid = np.unique(np.append(np.linspace(bounds[j, 0], bounds[j, 1], points), best[j]))
     values = np.full(len(grid), np.inf)
     sets = np.repeat(best[None], len(grid), axis=0)
-    free = np.ones(len(best), bool)
+    free = movable.copy()
     free[j] = False
     start = int(np.searchsorted(grid, best[j]))
     for order in (range(start, len(grid)), range(start, -1, -1)):
@@ -116,13 +116,13 @@ def _one(fun, bounds: np.ndarray, best: np.ndarray, j: int, points: int,
 
 
 def _refine(fun, bounds: np.ndarray, j: int, grid: np.ndarray, values: np.ndarray,
-            sets: np.ndarray, floor: float, steps: int, evals: int):
+            sets: np.ndarray, floor: float, steps: int, evals: int, movable: np.ndarray):
     """Bisect the grid interval where the profile crosses the threshold, on each side.
 
     A grid spanning the whole prior range is coarse near a sharp minimum; a
     few extra fits place the 95 % interval ends more precisely.
     """
-    free = np.ones(bounds.shape[0], bool)
+    free = movable.copy()
     free[j] = False
     for side in (-1, +1):
         for _ in range(steps):
@@ -145,8 +145,9 @@ def _refine(fun, bounds: np.ndarray, j: int, grid: np.ndarray, values: np.ndarra
 
 
 def profile_all(fun, bounds: np.ndarray, best: np.ndarray, names, points: int,
-                best_value: float, *, refine: int = 4, evals: int = 60) -> list[Profile]:
-    """Profiles of every free parameter.
+                best_value: float, *, refine: int = 4, evals: int = 60,
+                indices=None) -> list[Profile]:
+    """Profiles of the free parameters at *indices* (default every one).
 
     Parameters
     ----------
@@ -167,12 +168,21 @@ def profile_all(fun, bounds: np.ndarray, best: np.ndarray, names, points: int,
         Bisections per side placing each end of the 95 % interval.
     evals : int
         Evaluations per local re-optimisation.
+    indices : sequence of int, optional
+        Which parameters to profile (*names* gives every parameter's name); only these are
+        re-optimised along each profile, the others stay at *best* (they are sampled with
+        their priors by the MCMC, and re-optimising them too would cost minutes).
     """
-    raw = [_one(fun, bounds, best, j, points, best_value, evals) for j in range(len(best))]
+    indices = list(range(len(best))) if indices is None else list(indices)
+    movable = np.zeros(len(best), bool)
+    movable[indices] = True
+    raw = [_one(fun, bounds, best, j, points, best_value, evals, movable) for j in indices]
     floor = min([best_value, *[float(np.min(v)) for _, v, _ in raw]])
     out = []
-    for j, (name, (grid, values, sets)) in enumerate(zip(names, raw)):
-        grid, values, sets = _refine(fun, bounds, j, grid, values, sets, floor, refine, evals)
+    for j, (grid, values, sets) in zip(indices, raw):
+        name = names[j]
+        grid, values, sets = _refine(fun, bounds, j, grid, values, sets, floor, refine, evals,
+                                     movable)
         rel = values - floor
         i_min = int(np.argmin(rel))
         low, b_low = _crossing(grid, rel, i_min, -1)

@@ -32,18 +32,28 @@ def _table(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+#: ``identified`` of a parameter the settings do not profile (``profile = false``).
+NOT_PROFILED = "not profiled"
+UNPROFILED_VERDICT = ("not profiled (profile = false in the settings): sampled by the MCMC with "
+                      "its prior, so the ensemble shows what the data add")
+
+
 def parameters_table(result: Result) -> pd.DataFrame:
     """parameters.csv: estimate, 95 % posterior interval, profile interval, prior, identified."""
     post = result.chain.samples
+    profiles = {prof.name: prof for prof in result.profiles}
     rows = []
-    for j, (p, prof) in enumerate(zip(result.setup.free, result.profiles)):
+    for j, p in enumerate(result.setup.free):
         lo, hi = np.percentile(post[:, j], [2.5, 97.5])
+        prof = profiles.get(p.name)
         rows.append({"name": p.name, "id": p.id or "", "estimate": float(result.estimate.theta[j]),
                      "interval_low": float(lo), "interval_high": float(hi),
-                     "profile_low": prof.low, "profile_high": prof.high,
+                     "profile_low": prof.low if prof else np.nan,
+                     "profile_high": prof.high if prof else np.nan,
                      "prior": p.prior_text, "lower_bound": p.lower, "upper_bound": p.upper,
-                     "model_value": p.default, "identified": "yes" if prof.identified else "no",
-                     "verdict": prof.verdict})
+                     "model_value": p.default,
+                     "identified": NOT_PROFILED if prof is None else "yes" if prof.identified else "no",
+                     "verdict": prof.verdict if prof else UNPROFILED_VERDICT})
     return pd.DataFrame(rows)
 
 
@@ -111,8 +121,9 @@ def _parameter_section(result: Result) -> list[str]:
            f"within {THRESHOLD:.2f} (chi-square 95 %) of its minimum, the others re-optimised; "
            "a parameter is identified when its profile crosses that threshold on both sides "
            "inside its prior range. See `profiles.png`.", "", _table(shown), ""]
-    for p, prof in zip(result.setup.free, result.profiles):
-        out.append(f"- **{p.name}**: {prof.verdict}. {p.why}")
+    for _, row in table.iterrows():
+        p = next(f for f in result.setup.free if f.name == row["name"])
+        out.append(f"- **{p.name}**: {row['verdict']}. {p.why}")
     flat = [p.name for p in result.profiles if not p.identified]
     out += ["", f"Not identified by these data: {', '.join(flat) if flat else 'none'}. Their "
             "ensemble spread is mostly the prior's: forecasts carry it as uncertainty.", ""]
@@ -131,8 +142,8 @@ def _parameter_section(result: Result) -> list[str]:
 def _mcmc_section(result: Result) -> list[str]:
     c = result.chain
     out = ["## Ensemble (MCMC)", "",
-           f"Affine-invariant ensemble sampler (stretch moves mixed with {DE_SHARE:.0%} "
-           f"differential-evolution moves) in logit coordinates of the bounds: {c.walkers} "
+           f"emcee's affine-invariant ensemble sampler ({DE_SHARE:.0%} differential-evolution "
+           f"moves, the rest stretch moves) in logit coordinates of the bounds: {c.walkers} "
            f"walkers x {c.steps} steps, first {c.burn} steps discarded, thinned every {c.thin} "
            f"steps: **{len(c.samples)} parameter sets** (`posterior.parquet`).", "",
            f"- acceptance fraction: mean {c.acceptance.mean():.3f} (walkers "

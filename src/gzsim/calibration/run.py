@@ -184,7 +184,7 @@ def _outlook(setup: Setup, times: np.ndarray, point: dict, ensemble: dict,
 
 def calibrate(settings: Settings | str | os.PathLike, *, seed: int | None = None,
               budget: dict[str, Any] | None = None,
-              progress: Callable[[str], None] | None = None) -> Result:
+              progress: Callable[[str], None] | None = None, profiles: bool = True) -> Result:
     """Calibrate a model to data as the settings say.
 
     Parameters
@@ -197,6 +197,9 @@ def calibrate(settings: Settings | str | os.PathLike, *, seed: int | None = None
         (e.g. ``{"steps": 200}`` for a quick run).
     progress : callable, optional
         Receives a short message before each step.
+    profiles : bool
+        Profile each parameter (the identifiability report).  Hindcasts skip
+        it: a forecast uses only the estimate and the ensemble.
 
     Returns
     -------
@@ -230,14 +233,18 @@ def calibrate(settings: Settings | str | os.PathLike, *, seed: int | None = None
     say(f"estimating {len(setup.free)} parameters from {int(obj.in_objective.sum())} observations")
     est = estimate(obj.neg_log_post, obj.bounds, b, int(de_seq.generate_state(1)[0]))
     lap("estimate")
-    say("profiling each parameter")
-    ml, ml_nll = local_least_squares(obj.objective_residuals, est.theta, obj.bounds,
-                                     max_nfev=4 * b.local_evals)
-    profiles = profile_all(obj.objective_residuals, obj.bounds, ml, setup.names, b.points, ml_nll,
-                           refine=b.refine, evals=b.local_evals)
+    if profiles:
+        say("profiling each parameter")
+        ml, ml_nll = local_least_squares(obj.objective_residuals, est.theta, obj.bounds,
+                                         max_nfev=4 * b.local_evals)
+        found = profile_all(obj.objective_residuals, obj.bounds, ml, setup.names, b.points, ml_nll,
+                            refine=b.refine, evals=b.local_evals,
+                            indices=[j for j, p in enumerate(setup.free) if p.profile])
+    else:
+        ml, ml_nll, found = est.theta, float(obj.nll(est.theta[None])[0]), []
     lap("profiles")
     say(f"sampling the posterior ({b.walkers} walkers x {b.steps} steps)")
-    good = [p.points[p.values < THRESHOLD] for p in profiles]
+    good = [p.points[p.values < THRESHOLD] for p in found]
     candidates = np.concatenate([est.theta[None], *good])
     chain = run_sampler(obj.log_post, est.theta, obj.bounds, b, np.random.default_rng(mcmc_seq),
                         candidates)
@@ -252,7 +259,7 @@ def calibrate(settings: Settings | str | os.PathLike, *, seed: int | None = None
     ens_out = obj.simulate(chain.samples, columns, final_time=final)
     point_paths = {c: np.asarray(v[0], dtype=float) for c, v in point_out.items()}
     ens_paths = {c: np.asarray(v, dtype=float) for c, v in ens_out.items()}
-    result = Result(setup, int(seed), est, ml, float(ml_nll), profiles, chain, predictions,
+    result = Result(setup, int(seed), est, ml, float(ml_nll), found, chain, predictions,
                     fit_table(setup.observations, predictions),
                     bound_checks(setup.observations, predictions), times, point_paths, ens_paths,
                     _held(obj, est.theta),

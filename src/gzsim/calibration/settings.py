@@ -18,10 +18,13 @@ Layout (paths relative to the settings file)::
     "ST budget 2015" = 17.5
     "GDP history" = { 2013 = 1917.0, 2020 = 3657.26 }
 
-    [[free]]                            # at most 12
+    [[free]]                            # at most 12 profiled ones
     name = "potential firms per GDP"    # or id = "<catalogue id>"
     prior = "catalogue"                 # or { distribution = "uniform", min = .., max = .. }
     bounds = [0.5, 1.0]                 # optional: default the prior's range
+    profile = true                      # optional; false: estimated and sampled by the MCMC
+                                        # with its prior, not profiled (parameters the data
+                                        # cannot pin, drawn consistently with the fit)
     why = "..."
 
     [[observation]]
@@ -40,6 +43,10 @@ Layout (paths relative to the settings file)::
     [[skip]]                            # rows deliberately not used
     indicator = "gdp"
     why = "..."
+
+    [discrepancy]                       # optional: the model-discrepancy term of forecasts
+    sigma = 0.1                         # sd of the log (logit for shares) error per sqrt(year)
+    why = "..."                         # how it was set (gzsim backtest)
 
     [optimiser]  popsize, maxiter, tol, polish
     [profile]    points, refine, local_evals
@@ -66,12 +73,13 @@ __all__ = ["FreeSpec", "ObservationSpec", "SkipSpec", "Budget", "Settings", "loa
 MEASURES = ("level", "value_at_month", "sum", "mean", "cagr")
 CONSTRAINTS = ("point", "lower_bound", "upper_bound")
 SCALES = ("log", "relative", "absolute")
-#: Brief §5: free at most 10-12 parameters in total.
+#: Brief §5: free at most 10-12 parameters in total.  Counted: the profiled ones; those marked
+#: ``profile = false`` are sampled by the MCMC mostly from their priors, not fitted as such.
 MAX_FREE = 12
 
 _TOP = ("region", "observations", "model")
 _TOP_OPTIONAL = ("title", "seed", "targets", "outlook_year", "fixed", "free", "observation",
-                 "skip", "optimiser", "profile", "mcmc")
+                 "skip", "optimiser", "profile", "mcmc", "discrepancy")
 _OBS_KEYS = ("indicator", "period", "measure", "constraint", "sigma", "why")
 _OBS_OPTIONAL = ("kind", "output", "scale", "factor", "objective")
 
@@ -86,6 +94,7 @@ class FreeSpec:
     bounds: tuple[float, float] | None
     why: str
     where: str
+    profile: bool = True      # False: estimated and sampled, but not profiled (see prepare)
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,14 @@ class ObservationSpec:
     objective: bool
     why: str
     where: str
+
+
+@dataclass(frozen=True)
+class DiscrepancySpec:
+    """The ``[discrepancy]`` table: the model-discrepancy sigma forecasts carry, and why."""
+
+    sigma: float      # sd of the log (logit for shares) error per square-root year after the data
+    why: str
 
 
 @dataclass(frozen=True)
@@ -164,6 +181,7 @@ class Settings:
     observations: tuple[ObservationSpec, ...]
     skips: tuple[SkipSpec, ...]
     budget: Budget = field(default_factory=Budget)
+    discrepancy: "DiscrepancySpec | None" = None
 
     def with_budget(self, **changes: Any) -> "Settings":
         """A copy with some budget fields changed (e.g. a short chain in tests)."""
@@ -196,7 +214,7 @@ def _choice(check: Checker, table: dict[str, Any], key: str, where: str, choices
 
 def _free(check: Checker, table: dict[str, Any], where: str) -> FreeSpec | None:
     n0 = len(check.problems)
-    check.keys(table, where, required=("why",), optional=("name", "id", "prior", "bounds"))
+    check.keys(table, where, required=("why",), optional=("name", "id", "prior", "bounds", "profile"))
     name, pid = check.string(table, "name", where), check.string(table, "id", where)
     if (name is None) == (pid is None):
         check.add(f"{where}: give exactly one of 'name' (Vensim name) or 'id' (catalogue id)")
@@ -226,9 +244,32 @@ def _free(check: Checker, table: dict[str, Any], where: str) -> FreeSpec | None:
     if prior is not None and bounds is None and not all(map(_finite, prior.bounds)):
         check.add(f"{where}: a {prior.kind} prior without min and max needs bounds = [lower, upper]")
     why = check.string(table, "why", where)
+    profile = table.get("profile", True)
+    if not isinstance(profile, bool):
+        check.add(f"{where}: profile must be true or false, got {describe(profile)}")
     if len(check.problems) > n0:
         return None
-    return FreeSpec(name, pid, prior, bounds, why or "", where)
+    return FreeSpec(name, pid, prior, bounds, why or "", where, profile)
+
+
+def _discrepancy(check: Checker, data: dict[str, Any]) -> DiscrepancySpec | None:
+    table = data.get("discrepancy")
+    if table is None:
+        return None
+    where = "[discrepancy]"
+    if not isinstance(table, dict):
+        check.add(f"{where} must be a table with sigma and why")
+        return None
+    n0 = len(check.problems)
+    check.keys(table, where, required=("sigma", "why"), optional=())
+    sigma = check.finite(table.get("sigma"), f"{where}: sigma") if "sigma" in table else None
+    if sigma is not None and not 0 <= sigma <= 2:
+        check.add(f"{where}: sigma {sigma:g} must be within 0-2 (sd of a log error per "
+                  f"square-root year); estimate it with gzsim backtest")
+    why = check.string(table, "why", where)
+    if len(check.problems) > n0 or sigma is None:
+        return None
+    return DiscrepancySpec(float(sigma), why or "")
 
 
 def _finite(x: float) -> bool:
@@ -391,18 +432,21 @@ def load_settings(path: str | os.PathLike[str], *, catalogue: str | os.PathLike[
              for i, t in enumerate(check.array_of_tables(data, "skip"))]
     if not free:
         check.add("no [[free]] parameters; give at least one parameter to estimate")
-    elif len(free) > MAX_FREE:
-        check.add(f"{len(free)} [[free]] parameters; free at most {MAX_FREE} (brief §5) and fix "
-                  f"the rest in [fixed] or leave them at their model values")
+    elif sum(1 for f in free if f is None or f.profile) > MAX_FREE:
+        n = sum(1 for f in free if f is None or f.profile)
+        check.add(f"{n} profiled [[free]] parameters; free at most {MAX_FREE} (brief §5): fix "
+                  f"the rest in [fixed], leave them at their model values, or mark those the "
+                  f"data cannot pin 'profile = false' (sampled with their prior)")
     if not any(o is not None and o.objective for o in obs) and obs:
         check.add("no [[observation]] has objective = true; nothing to fit")
     elif not obs:
         check.add("no [[observation]] entries; nothing to fit")
     budget = _budget(check, data)
+    discrepancy = _discrepancy(check, data)
     if check.problems:
         raise CalibrationError(path=path, problems=check.problems)
     return Settings(path=path.resolve(), sha256=hashlib.sha256(raw).hexdigest(), title=title or "",
                     region=region, observations_path=obs_path, catalogue=cat,  # type: ignore[arg-type]
                     seed=seed, targets_path=targets_path, outlook_year=outlook, fixed=fixed,
                     free=tuple(free), observations=tuple(obs), skips=tuple(skips),  # type: ignore[arg-type]
-                    budget=budget)
+                    budget=budget, discrepancy=discrepancy)

@@ -42,6 +42,7 @@ class FreeParameter:
     prior_source: str       # "catalogue" or "settings"
     default: float          # value in the model file
     why: str
+    profile: bool = True    # profiled for identifiability (False: drawn with its prior by the MCMC)
 
     @property
     def prior_text(self) -> str:
@@ -134,7 +135,7 @@ def _free(settings: Settings, names: _Names, add) -> list[FreeParameter]:
         default = float(names.model.constants[next(n for n in names.model.constants
                                                    if vensim_key(n) == key)])
         out.append(FreeParameter(spelled, unc.id if unc else spec.id, lo, hi, prior, source,
-                                 default, spec.why))
+                                 default, spec.why, spec.profile))
     return out
 
 
@@ -312,7 +313,9 @@ def prepare(settings: Settings) -> Setup:
     region["status"] = [status.get(int(ln), "not listed in the settings: not used")
                         for ln in region["line"]]
     last = max(max(o.times) for o in observations)
-    fit_final = min(tf, float(math.ceil(last - 1e-9)))
+    # at least one year: observations of the initial time alone (a 2015 hindcast) still need
+    # two saved times to interpolate between
+    fit_final = min(tf, max(float(math.ceil(last - 1e-9)), t0 + 1.0))
     return Setup(settings, model, tuple(free), fixed, tuple(observations),
                  region[["line", "indicator", "period", "kind", "value", "unit", "source",
                          "status"]].reset_index(drop=True), fit_final)

@@ -21,7 +21,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import display_path
-from .errors import CalibrationError, StaleCalibrationError
+from .._fs import resolved
+from .errors import CalibrationError, Problem, StaleCalibrationError
+from .manifest import CHECKED, manifest_problems, posterior_problems, resolved_files
 
 __all__ = ["Calibration", "load_calibration", "draw_posterior", "sha256_file",
            "DEFAULT_FOLDER", "FORMAT"]
@@ -31,7 +33,9 @@ DEFAULT_FOLDER = Path("calibration") / "ganzhou"
 FORMAT = 1
 #: Files whose bytes must not change. The catalogue is not among them: its labels and help texts
 #: change often and do not touch the calibration; only the priors it gives are compared.
-_CHECKED = ("model", "observations", "settings")
+_CHECKED = CHECKED
+#: Largest calibration.json read (the bundled one is about 20 KB).
+_MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
@@ -76,6 +80,9 @@ class Calibration:
         Catalogue uncertain parameters not calibrated that do not change the
         fitted outputs (they act after the data): safe to draw from their priors
         together with this ensemble.
+    discrepancy : dict or None
+        The model-discrepancy term forecasts carry: ``sigma`` (per square-root
+        year), ``from_year``, ``indicators`` (ids), ``why``; None without one.
     """
 
     path: Path
@@ -87,6 +94,7 @@ class Calibration:
     files: dict
     parameters: list
     history_neutral: tuple
+    discrepancy: dict | None = None
 
     def _catalogue_priors_changed(self, catalogue_path: Path) -> list[str]:
         if not catalogue_path.is_file():
@@ -125,11 +133,18 @@ class Calibration:
             recorded = self.provenance.get(f"{key}_sha256")
             path = Path(given[key]) if given[key] is not None else self.files.get(key)
             if recorded is None or path is None:
+                # Never a pass: a calibration without the record cannot be shown to be fresh.
+                changed.append(f"the calibration records no {key} file or its sha256")
                 continue
-            if not Path(path).is_file():
+            try:
+                now = sha256_file(path)
+            except FileNotFoundError:
                 changed.append(f"{key} file {display_path(path)} is missing")
-            elif sha256_file(path) != recorded:
-                changed.append(f"{key} file {display_path(path)} changed")
+            except OSError as exc:  # a folder, a symlink loop, no permission
+                changed.append(f"{key} file {display_path(path)} cannot be read ({exc.strerror or exc})")
+            else:
+                if now != recorded:
+                    changed.append(f"{key} file {display_path(path)} changed")
         cat_path = Path(catalogue_path) if catalogue_path is not None else self.files.get("catalogue")
         if cat_path is not None:
             changed += self._catalogue_priors_changed(Path(cat_path))
@@ -179,18 +194,31 @@ def load_calibration(path: str | os.PathLike[str] | None = None) -> Calibration:
     folder = Path(path)
     meta_path = folder / "calibration.json"
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        with open(meta_path, "rb") as fh:
+            raw = fh.read(_MAX_MANIFEST_BYTES + 1)
+        if len(raw) > _MAX_MANIFEST_BYTES:
+            raise ValueError(f"it is larger than {_MAX_MANIFEST_BYTES // 1024 // 1024} MiB")
+        meta = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise CalibrationError("no calibration here (calibration.json missing); run `gzsim "
                                "calibrate --out` to make one, or use --calibration none for the "
                                "model's own values", path=meta_path) from None
-    except (OSError, ValueError) as exc:
-        raise CalibrationError(f"cannot read the calibration ({exc}); re-run gzsim calibrate for this "
+    except (OSError, ValueError, RecursionError) as exc:  # RecursionError: JSON nested too deeply
+        why = "nested too deeply" if isinstance(exc, RecursionError) else exc.strerror \
+            if isinstance(exc, OSError) and exc.strerror else exc
+        raise CalibrationError(f"cannot read the calibration ({why}); re-run gzsim calibrate for this "
                                f"folder, or give another --calibration", path=meta_path) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         shown = meta.get("format") if isinstance(meta, dict) else None
         raise CalibrationError(f"calibration format {shown!r} is not {FORMAT}; "
                                f"re-run gzsim calibrate", path=meta_path)
+    problems = manifest_problems(meta)
+    if problems:
+        # Every problem at once, each naming its entry; none is skipped (a removed hash would
+        # otherwise turn the staleness check off, a NaN central value give NaN results).
+        raise CalibrationError(path=meta_path, problems=[
+            Problem(f"calibration.json is malformed: {p}; re-run gzsim calibrate for this folder", meta_path)
+            for p in problems])
     if not (folder / "posterior.parquet").is_file():
         raise CalibrationError("posterior.parquet (the ensemble) is missing; re-run gzsim calibrate "
                                "for this folder", path=folder)
@@ -205,19 +233,36 @@ def load_calibration(path: str | os.PathLike[str] | None = None) -> Calibration:
     except (OSError, ValueError) as exc:
         raise CalibrationError(f"cannot read posterior.parquet ({str(exc).strip().splitlines()[0]}); "
                                f"re-run gzsim calibrate for this folder", path=folder) from None
+    problems = posterior_problems(posterior, meta)
+    if problems:
+        where = folder / "posterior.parquet"
+        raise CalibrationError(path=where, problems=[
+            Problem(f"{p}; re-run gzsim calibrate for this folder", where) for p in problems])
     try:
-        files = {k: (folder / v).resolve() for k, v in meta.get("files", {}).items()}
+        files = resolved_files(meta, folder)
         return Calibration(
-            path=folder.resolve(), point={k: float(v) for k, v in meta["point"].items()},
+            path=resolved(folder), point={k: float(v) for k, v in meta["point"].items()},
             central={k: float(v) for k, v in meta.get("central", meta["point"]).items()},
             fixed={k: _lookup(v) for k, v in meta.get("fixed", {}).items()}, posterior=posterior,
             provenance=dict(meta["provenance"]), files=files, parameters=list(meta["parameters"]),
-            history_neutral=tuple(meta.get("history_neutral", ())))
+            history_neutral=tuple(meta.get("history_neutral", ())),
+            discrepancy=_discrepancy(meta.get("discrepancy")))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         # A hand-edited or truncated calibration.json: say so rather than fail somewhere later.
         what = f"entry {exc}" if isinstance(exc, KeyError) else str(exc)
         raise CalibrationError(f"calibration.json is malformed (missing or wrong {what}); re-run "
                                f"gzsim calibrate for this folder", path=meta_path) from None
+
+
+def _discrepancy(entry: Any) -> dict | None:
+    """The ``discrepancy`` entry of calibration.json, checked (None when there is none)."""
+    if entry is None:
+        return None
+    sigma = float(entry["sigma"])
+    if not (np.isfinite(sigma) and 0 <= sigma <= 2):
+        raise ValueError(f"discrepancy sigma {sigma!r} is not within 0-2")
+    return {"sigma": sigma, "from_year": float(entry["from_year"]),
+            "indicators": [str(i) for i in entry["indicators"]], "why": str(entry.get("why", ""))}
 
 
 def draw_posterior(calibration: Calibration, n: int, rng: np.random.Generator) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .._toml import SNAKE_CASE, Checker, describe, is_number, read_toml, suggest
+from .._fs import resolved
 from ..catalogue import LEVER_KINDS, vensim_key
 from ..errors import ChecksError
 from .ranges import load_ranges
@@ -387,4 +388,4 @@ def load_checks(path: str | os.PathLike[str], model: "Model") -> ChecksFile:
         b.add("the file has no [[check]] entries; add at least one")
     if b.check.problems:
         raise ChecksError(path=path, problems=b.check.problems)
-    return ChecksFile(path.resolve(), tuple(checks), MappingProxyType(ranges), b.stocks)
+    return ChecksFile(resolved(path), tuple(checks), MappingProxyType(ranges), b.stocks)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .._fs import resolved
 from .._toml import describe, is_number, suggest
 from .datarows import DataRows, read_rows
 from .spec import Bound, Range
@@ -78,7 +79,7 @@ def load_ranges(b: "_Binder", data: dict[str, Any]) -> dict[str, Range]:
     rows: DataRows | str | None = None
     if "data" in data:
         if isinstance(data["data"], str):
-            rows = read_rows((b.path.parent / data["data"]).resolve())
+            rows = read_rows(resolved(b.path.parent / data["data"]))  # a symlink loop is reported, not raised
             if isinstance(rows, str):
                 b.add(f"'data': {rows}")
         else:

@@ -41,21 +41,32 @@ def edited_scenario(model: Any, scenario_file: Source, overrides: Overrides):
     return scenario
 
 
-def reach_table(model: Any, scenario_file: Source, overrides: Overrides, *, samples: int = SAMPLES,
-                seed: int = SEED) -> pd.DataFrame:
-    """:func:`gzsim.analysis.reach` of the edited scenario (one scenario)."""
-    return reach(model, [edited_scenario(model, scenario_file, overrides)], samples=samples, seed=seed)
+def content_key(scenario: Any) -> str:
+    """What the app's caches key a scenario's results by: its content, never its file's path.
+
+    The scenario hash (every lever value and the uncertainty: what the page shows), its name (in
+    the tables) and its targets' content hash.  A file edited while the app runs gives a new key,
+    so "same hash and seed, same numbers" holds in every session.
+    """
+    from ..provenance import content_hash, targets_hash
+
+    targets = scenario.targets
+    return content_hash({"hash": scenario.hash, "name": scenario.name,
+                         "targets": targets_hash(targets) if targets is not None else None})
 
 
-def simulation(model: Any, scenario_file: Source, overrides: Overrides, name: str, *, samples: int = SAMPLES,
-               seed: int = SEED):
-    """``model.simulate`` of the edited scenario, renamed *name* (the chart legend)."""
-    result = model.simulate(edited_scenario(model, scenario_file, overrides), samples=samples, seed=seed)
-    return replace(result, scenario=name)
+def reach_of(model: Any, scenario: Any, *, samples: int = SAMPLES, seed: int = SEED) -> pd.DataFrame:
+    """:func:`gzsim.analysis.reach` of one resolved scenario."""
+    return reach(model, [scenario], samples=samples, seed=seed)
 
 
-def app_record(model: Any, scenario_file: Source, overrides: Overrides, baseline_file: Source) -> dict[str, Any]:
-    """The provenance record of what the app shows for this setting (scenario, baseline, seed, samples).
+def simulation_of(model: Any, scenario: Any, name: str, *, samples: int = SAMPLES, seed: int = SEED):
+    """``model.simulate`` of one resolved scenario, renamed *name* (the chart legend)."""
+    return replace(model.simulate(scenario, samples=samples, seed=seed), scenario=name)
+
+
+def record_of(model: Any, scenario: Any, baseline: Any, overrides: Overrides) -> dict[str, Any]:
+    """The provenance record of what the app shows: *scenario* (edited by *overrides*) and *baseline*.
 
     The same :func:`gzsim.provenance.record` as the command line's outputs, so a download names
     the model, calibration and scenario hashes that reproduce it (``reproduce`` is absent: no
@@ -63,10 +74,28 @@ def app_record(model: Any, scenario_file: Source, overrides: Overrides, baseline
     """
     from ..provenance import record
 
-    scenarios = [edited_scenario(model, scenario_file, overrides)]
-    if baseline_file != scenario_file or overrides:
-        scenarios.append(load_source(model, baseline_file))
+    scenarios = [scenario]
+    if content_key(baseline) != content_key(scenario):
+        scenarios.append(baseline)
     return record(model, scenarios, seed=SEED, samples=SAMPLES, analysis="app", overrides=dict(overrides))
+
+
+def reach_table(model: Any, scenario_file: Source, overrides: Overrides, *, samples: int = SAMPLES,
+                seed: int = SEED) -> pd.DataFrame:
+    """:func:`gzsim.analysis.reach` of the edited scenario (one scenario)."""
+    return reach_of(model, edited_scenario(model, scenario_file, overrides), samples=samples, seed=seed)
+
+
+def simulation(model: Any, scenario_file: Source, overrides: Overrides, name: str, *, samples: int = SAMPLES,
+               seed: int = SEED):
+    """``model.simulate`` of the edited scenario, renamed *name* (the chart legend)."""
+    return simulation_of(model, edited_scenario(model, scenario_file, overrides), name, samples=samples, seed=seed)
+
+
+def app_record(model: Any, scenario_file: Source, overrides: Overrides, baseline_file: Source) -> dict[str, Any]:
+    """:func:`record_of` the edited scenario of *scenario_file* and the scenario of *baseline_file*."""
+    return record_of(model, edited_scenario(model, scenario_file, overrides), load_source(model, baseline_file),
+                     overrides)
 
 
 def chart_png(model: Any, indicator_id: str, simulations: Sequence[Any], targets: Any, history: pd.DataFrame,
@@ -97,11 +126,11 @@ def workbook_bytes(simulations: Sequence[Any], catalogue: Any, lang: str, scoreb
     The ``results`` sheet is :func:`gzsim.brief.results_table`, the same as the briefing pack's.
     """
     from ..brief.excel import results_table
-    from ..output import provenance_sheet, text_not_formulas
+    from ..output import excel_writer, provenance_sheet, text_not_formulas
 
     prov = provenance_sheet(provenance)
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+    with excel_writer(buffer) as writer:
         results_table(list(simulations), catalogue, lang).to_excel(writer, sheet_name="results", index=False)
         scoreboard.to_excel(writer, sheet_name="scoreboard", index=False)
         prov.to_excel(writer, sheet_name="provenance", index=False)

@@ -2,40 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Mapping
 from typing import Any
 
+from .. import tomlwrite
 from .._toml import is_number
-
-
-def _string(value: str) -> str:
-    # A JSON string is a valid TOML basic string (same escapes), non-ASCII kept.
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def _key(key: Any) -> str:
-    key = str(key)
-    return key if key.replace("_", "").replace("-", "").isalnum() and key.isascii() else _string(key)
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"cannot write {value!r} to a scenario file")
-        return repr(value)
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + " }"
-    if hasattr(value, "to_dict"):
-        return _value(value.to_dict())
-    raise TypeError(f"cannot write {type(value).__name__} to a scenario file")
 
 
 def scenario_toml(base_scenario_name: str, overrides: Mapping[str, Any], *, name: str = "my_scenario",
@@ -59,19 +30,12 @@ def scenario_toml(base_scenario_name: str, overrides: Mapping[str, Any], *, name
     comment : str
         Written as ``#`` lines at the top.
     """
-    lines = [f"# {line}".rstrip() for line in comment.splitlines()] if comment else []
-    lines.append(f"name = {_string(name)}")
-    if title_en:
-        lines.append(f"title_en = {_string(title_en)}")
-    if title_zh:
-        lines.append(f"title_zh = {_string(title_zh)}")
-    lines.append(f"extends = {_string(base_scenario_name)}")
-    lines += ["", "[levers]"]
-    for key, value in overrides.items():
-        if is_number(value) and not isinstance(value, bool):
-            value = float(value)
-        lines.append(f"{_key(key)} = {_value(value)}")
+    data: dict[str, Any] = {"name": name}
+    data.update({k: v for k, v in (("title_en", title_en), ("title_zh", title_zh)) if v})
+    data["extends"] = base_scenario_name
+    # Numbers as floats (a lever value is a float; 1 and 1.0 are the same setting).
+    data["levers"] = {k: float(v) if is_number(v) else v for k, v in overrides.items()}
     if sources:
-        lines += ["", "[sources]"]
-        lines += [f"{_key(k)} = {_string(v)}" for k, v in sources.items()]
-    return "\n".join(lines) + "\n"
+        data["sources"] = dict(sources)
+    # The one TOML writer (gzsim.tomlwrite): what it writes, tomllib reads back as written.
+    return tomlwrite.document(data, header=comment)

@@ -47,3 +47,14 @@ def scoreboard(current: pd.DataFrame, baseline: pd.DataFrame, targets: Any, lang
             "probability": float(r.probability), "status": r.status,
         })
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def reliability_notes(model: Any, table: pd.DataFrame, lang: str) -> list[str]:
+    """Per headline target: its pace against the reference class and what drives its
+    uncertainty, with the committed backtest's coverage (issue 12: how far to trust it)."""
+    from ..analysis.reach import pace_notes, trust_notes
+    from ..backtest.report import coverage_line
+
+    cal = model.calibration
+    coverage = coverage_line(None if cal is None else cal.path, lang)
+    return pace_notes(table, lang) + trust_notes(table, lang, coverage)

@@ -27,6 +27,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+from .._toml import TomlLimitError
+from .._toml import loads as toml_loads
 from .._toml import suggest
 from ..errors import Problem, ScenarioError, TargetsError, display_path
 from ..paths import scenarios_dir
@@ -44,6 +46,8 @@ MAX_NAME_LENGTH = 100
 #: :func:`_allowed_parents`), so an upload cannot extend itself through it.
 _INSIDE_NAME = "_uploaded.toml"
 _TARGETS = "targets"
+#: Appended to an upload's scenario name.
+UPLOADED = "(uploaded)"
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,16 @@ class UploadedScenario:
     def stem(self) -> str:
         """The file name without ``.toml`` (the scenario's name unless the file sets ``name``)."""
         return self.name[: -len(".toml")] if self.name.lower().endswith(".toml") else self.name
+
+    def scenario_name(self, name: Any = None) -> str:
+        """The name its scenario gets: the file's ``name`` (else the file stem) + ``" (uploaded)"``.
+
+        Always marked, so an upload called ``baseline.toml`` (or with ``name = "baseline"``) is never
+        taken for the bundled scenario in legends, tables and provenance records, which are keyed
+        by scenario name.
+        """
+        base = safe_name(name) if isinstance(name, str) and safe_name(name) else self.stem
+        return f"{base[: MAX_NAME_LENGTH - len(UPLOADED) - 1]} {UPLOADED}"
 
     @property
     def sha256(self) -> str:
@@ -128,7 +142,9 @@ def _parse(name: str, data: bytes) -> tuple[str, dict[str, Any]]:
         raise _error(name, f"is not UTF-8 text (byte {exc.start}); upload the scenario .toml file "
                            f"itself, saved as UTF-8") from None
     try:
-        table = tomllib.loads(text)
+        table = toml_loads(text)  # gzsim's TOML limits (key depth) first, as for files
+    except TomlLimitError as exc:
+        raise _error(name, f"cannot be read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise _error(name, f"invalid TOML: {exc}; fix the syntax there") from None
     except RecursionError:  # tomllib recurses once per nesting level
@@ -171,7 +187,7 @@ def check_upload(name: str, data: bytes, catalogue: Any, *,
     >>> upload, scenario = check_upload("mine.toml", b'extends = "plan"\\n[levers]\\ntalent_subsidy = 2.0\\n',
     ...                                 model.catalogue)
     >>> scenario.name, scenario.levers["talent_subsidy"]
-    ('mine', 2.0)
+    ('mine (uploaded)', 2.0)
     >>> check_upload("mine.toml", b'extends = "../../etc/base"\\n', model.catalogue)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -245,7 +261,7 @@ def resolve_upload(upload: UploadedScenario, catalogue: Any, *,
         targets = replace(targets, path=outside(targets.path))
     return replace(
         scenario,
-        name=safe_name(table["name"]) if isinstance(table.get("name"), str) else upload.stem,
+        name=upload.scenario_name(table.get("name")),
         path=Path(upload.name),
         chain=tuple(outside(p) for p in scenario.chain),
         targets=targets,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Callable, Mapping
+
+import pandas as pd
 
 from ...calibration.conftest import TINY, relocate
 
@@ -34,6 +38,8 @@ class Case:
     argv: tuple[str, ...]
     expect: tuple[str, ...]
     files: Mapping[str, str | bytes] = field(default_factory=dict)
+    #: Symbolic links to make: name -> target (e.g. a link to itself, a loop).
+    links: Mapping[str, str] = field(default_factory=dict)
 
 
 def levers(body: str, extra: str = "") -> dict[str, str]:
@@ -76,17 +82,29 @@ def settings_with(obs: str) -> dict[str, str]:
 CALIBRATE = ("calibrate", "--settings", "cal/settings.toml", "--out", "calout", "--seed", "1")
 
 
-def calibration_copy(*, provenance: Mapping[str, str] = {}, settings: str | None = None) -> dict:
+def calibration_copy(*, provenance: Mapping[str, str] = {}, settings: str | None = None,
+                     edit: Callable[[dict], Any] | None = None,
+                     posterior: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+                     text: Callable[[str], str] | None = None) -> dict:
     """The bundled calibration in ``cal/`` (files by absolute path), with recorded hashes or the
-    settings file changed."""
+    settings file changed, or ``calibration.json`` edited by hand (*edit* changes the parsed
+    manifest, *text* its JSON text), or the ensemble changed (its recorded sha256 follows)."""
     meta = json.loads((CALIBRATION / "calibration.json").read_text(encoding="utf-8"))
     meta["files"] = {k: str((CALIBRATION / v).resolve()) for k, v in meta["files"].items()}
     meta["provenance"].update(provenance)
-    files: dict = {"cal/posterior.parquet": (CALIBRATION / "posterior.parquet").read_bytes()}
+    ensemble = (CALIBRATION / "posterior.parquet").read_bytes()
+    if posterior is not None:
+        buffer = io.BytesIO()
+        posterior(pd.read_parquet(CALIBRATION / "posterior.parquet")).to_parquet(buffer)
+        ensemble = buffer.getvalue()
+        meta["outputs"]["posterior.parquet"] = hashlib.sha256(ensemble).hexdigest()
+    files: dict = {"cal/posterior.parquet": ensemble}
     if settings is not None:
         meta["files"]["settings"] = "settings.toml"
         files["cal/settings.toml"] = settings
-    files["cal/calibration.json"] = json.dumps(meta)
+    if edit is not None:
+        edit(meta)
+    files["cal/calibration.json"] = text(json.dumps(meta)) if text is not None else json.dumps(meta)
     return files
 
 

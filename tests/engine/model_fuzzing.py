@@ -13,7 +13,9 @@ time (relative 1e-9, the engine's contract, nan where nan), or both refuse the m
 differences the engine documents are accepted and nothing else:
 
 * where PySD stops on an arithmetic error (ZeroDivisionError, OverflowError, ValueError)
-  the engine follows numpy and gives inf or nan: at least one value must be non-finite;
+  the engine follows numpy and gives inf or nan: at least one value must be non-finite, or
+  the engine's exact Python-float pass must stop on an arithmetic error too (an overflow
+  to inf can end in a finite value: 1^-(2^4096) is 1);
 * where PySD gives a complex number (a negative base to a fractional power) the engine
   gives nan, also when ABS, MIN or MAX turn PySD's complex number back into a real one
   (the engine's exact Python-float pass must then have stopped on that error);
@@ -193,9 +195,9 @@ def compare(text: str, pysd: Outcome, engine: Outcome) -> str | None:
     if pysd.error is not None and engine.error is not None:
         return None
     if pysd.error is not None:
-        if isinstance(pysd.error, ARITHMETIC_ERRORS) and any(
-                not np.all(np.isfinite(v)) for v in engine.values.values()):
-            return None
+        if isinstance(pysd.error, ARITHMETIC_ERRORS) and (engine.leaves_reals or any(
+                not np.all(np.isfinite(v)) for v in engine.values.values())):
+            return None  # the engine met the same error and went on as numpy does
         return f"PySD refused ({type(pysd.error).__name__}: {pysd.error}) but the engine ran"
     if engine.error is not None:
         return f"the engine refused ({engine.error}) but PySD ran"

@@ -13,7 +13,9 @@ time (relative 1e-9, the engine's contract, nan where nan), or both refuse the m
 differences the engine documents are accepted and nothing else:
 
 * where PySD stops on an arithmetic error (ZeroDivisionError, OverflowError, ValueError)
-  the engine follows numpy and gives inf or nan: at least one value must be non-finite;
+  the engine follows numpy and gives inf or nan: at least one value must be non-finite, or
+  the engine's exact Python-float pass must stop on an arithmetic error too (an overflow
+  to inf can end in a finite value: 1^-(2^4096) is 1);
 * where PySD gives a complex number (a negative base to a fractional power) the engine
   gives nan, also when ABS, MIN or MAX turn PySD's complex number back into a real one
   (the engine's exact Python-float pass must then have stopped on that error);
@@ -27,6 +29,7 @@ This module holds no tests: ``test_engine_fuzz.py`` runs a seeded sample in the 
 from __future__ import annotations
 
 import functools
+import math
 import re
 import shutil
 import tempfile
@@ -173,12 +176,47 @@ def run_engine(text: str, folder: Path) -> Outcome:
     except EngineError as exc:
         return Outcome(error=exc)
     try:  # run() falls back to numpy after such an error; ask the Python-float pass alone
+        for node in model._ir.nodes:  # constants are folded with numpy when compiling
+            if node.kind == "constant":
+                _python_value(node.expr, model._ir)
         model._execute("scalar", list(model._ir.columns), model._prepare(None, batch=False),
                        model._controls(model._prepare(None, batch=False), {}))
         leaves = False
     except (ZeroDivisionError, OverflowError, ValueError):
         leaves = True
     return Outcome(values={c: df[c].to_numpy(float) for c in df.columns}, leaves_reals=leaves)
+
+
+def _python_value(expr: tuple, ir) -> float:
+    """A constant expression of the engine's intermediate form, in Python floats."""
+    from gzsim.engine.functions import FUNCTION_HELPERS, SCALAR
+
+    tag = expr[0]
+    value = lambda e: _python_value(e, ir)  # noqa: E731
+    if tag == "num":
+        return float(expr[1])
+    if tag == "node":
+        return value(ir.nodes[expr[1]].expr)
+    if tag == "neg":
+        return -value(expr[1])
+    if tag == "not":
+        return float(not value(expr[1]))
+    if tag in ("and", "or"):
+        a, b = bool(value(expr[1])), bool(value(expr[2]))
+        return float(a and b if tag == "and" else a or b)
+    if tag == "if":
+        return value(expr[2]) if value(expr[1]) else value(expr[3])
+    if tag == "bin":
+        a, b = value(expr[2]), value(expr[3])
+        ops = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b,
+               "^": lambda: math.pow(a, b), "=": lambda: a == b, "<>": lambda: a != b,
+               "<": lambda: a < b, "<=": lambda: a <= b, ">": lambda: a > b, ">=": lambda: a >= b}
+        return float(ops[expr[1]]())
+    if tag == "call":
+        return float(SCALAR[FUNCTION_HELPERS[expr[1]]](*[value(a) for a in expr[2]]))
+    if tag == "lookup":
+        value(expr[2])  # its argument can fail; the table's interpolation cannot
+    return 0.0
 
 
 _BRACKETED_NEGATIVE_BASE = re.compile(r"(?<![\w)])(\()+-[\d.eE]+(\))+\^")
@@ -193,9 +231,9 @@ def compare(text: str, pysd: Outcome, engine: Outcome) -> str | None:
     if pysd.error is not None and engine.error is not None:
         return None
     if pysd.error is not None:
-        if isinstance(pysd.error, ARITHMETIC_ERRORS) and any(
-                not np.all(np.isfinite(v)) for v in engine.values.values()):
-            return None
+        if isinstance(pysd.error, ARITHMETIC_ERRORS) and (engine.leaves_reals or any(
+                not np.all(np.isfinite(v)) for v in engine.values.values())):
+            return None  # the engine met the same error and went on as numpy does
         return f"PySD refused ({type(pysd.error).__name__}: {pysd.error}) but the engine ran"
     if engine.error is not None:
         return f"the engine refused ({engine.error}) but PySD ran"

@@ -19,7 +19,6 @@ from gzsim.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = sorted((ROOT / "model").glob("*.mdl"))
 ENGINE_MODELS = ROOT / "tests" / "engine" / "models"
-NESTED_GANZHOU = ROOT / "tests" / "fixtures" / "ganzhou_sti_nested.mdl"
 CONTROL = "INITIAL TIME = 0 ~~|\nFINAL TIME = 4 ~~|\nTIME STEP = 1 ~~|\nSAVEPER = TIME STEP ~~|\n"
 
 
@@ -119,27 +118,25 @@ def test_engine_construct_models_nest_exactly_where_they_mean_to(name, expected)
     assert found == expected
 
 
-def test_the_model_before_the_refactor_had_twenty_nested_calls():
-    problems = placement_problems(NESTED_GANZHOU)
-    assert len(problems) == 20
-    assert sum("INITIAL(" in p.message for p in problems) == 16
+def _nest_one_initial(text: str) -> tuple[str, str]:
+    """The model with its first stand-alone INITIAL variable nested in a product; its name."""
+    match = re.search(r"^(\S[^\n=]*)=\n\t(INITIAL\([^\n]*\))$", text, re.M)
+    assert match, "the bundled model has no INITIAL variable left to nest"
+    return text[:match.start(2)] + "1 * " + text[match.start(2):], match.group(1).strip()
 
 
 def test_gzsim_check_fails_a_model_breaking_the_rule(tmp_path, capsys):
-    # today's model with one INITIAL put back inside a larger expression, under the bundled
-    # model's name with the bundled catalogue (the pre-refactor file no longer matches the catalogue)
-    text = (ROOT / "model" / "ganzhou_sti.mdl").read_text(encoding="utf-8")
-    nested = text.replace("revenue per high tech firm 2015 * GDP / initial GDP *",
-                          "revenue per high tech firm 2015 * GDP / INITIAL(GDP) *")
-    assert nested != text
-    (tmp_path / "ganzhou_sti.mdl").write_text(nested, encoding="utf-8")
+    # the bundled model with one INITIAL nested, under its own name, with its catalogue
+    bundled = ROOT / "model" / "ganzhou_sti.mdl"
+    text, name = _nest_one_initial(bundled.read_text(encoding="utf-8"))
+    (tmp_path / bundled.name).write_text(text, encoding="utf-8")
     shutil.copy(ROOT / "model" / "levers.toml", tmp_path / "levers.toml")
     checks = _checks(tmp_path)
     assert main(["check", "--model", str(tmp_path / "levers.toml"), "--checks", str(checks),
                  "--calibration", "none"]) == 1
     out, err = capsys.readouterr()
     assert re.search(r"^FAIL\s+vensim_placement\s+1 level-like call\(s\)", out, re.M)
-    assert "variable 'revenue per high tech firm' has INITIAL(GDP) inside" in out
+    assert f"variable '{name}' has INITIAL(" in out and "fix: give INITIAL(" in out
     assert re.search(r"^PASS\s+gdp_grows", out, re.M)
     assert "1 fail" in err
 

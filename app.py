@@ -375,7 +375,7 @@ with tab_board:
         notes.append(T("legend_unreachable"))
     st.caption(" ".join(notes))
     # How far to trust it: the outside view and what drives each headline target's uncertainty.
-    trust = reliability_notes(_model(), current, lang)
+    trust = reliability_notes(_model(), current, lang, scenario.targets)
     if trust:
         st.markdown(f"**{T('trust_heading')}**")
         st.markdown("\n".join(f"- {line}" for line in trust))

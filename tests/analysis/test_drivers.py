@@ -51,6 +51,8 @@ def test_reach_names_the_drivers_of_every_headline_target(model, baseline):
     assert (headline["drivers"] != "").all() and (headline["drivers_zh"] != "").all()
     assert (table.loc[~table["headline"], "drivers"] == "").all()
     lines = trust_notes(table, "en", coverage="In hindcasts X")
-    assert len(lines) == len(headline)
-    assert all(line.startswith("baseline ") and line.endswith("In hindcasts X") for line in lines)
+    assert len(lines) == len(headline) + 1 and lines[-1] == "In hindcasts X."
+    assert all(line.startswith("baseline ") for line in lines[:-1])
+    named = trust_notes(table, "en", labels={"rd_intensity": "R&D spending 2.6 % of GDP"})
+    assert any(line.startswith("R&D spending 2.6 % of GDP: uncertainty driven mostly by") for line in named)
     assert trust_notes(table, "zh")[0].count("不确定性主要来自") == 1

@@ -106,26 +106,35 @@ def _driver_columns(model: Any, sc: Any, t: Any, draws: pd.DataFrame,
             "drivers_zh": "；".join(d.text("zh") for d in found)}
 
 
-def trust_notes(table: pd.DataFrame, lang: str = "en", coverage: str | None = None) -> list[str]:
-    """One plain line per headline target on what drives its uncertainty, and the hindcast
-    coverage (*coverage*, e.g. from :func:`gzsim.backtest.coverage_line`)."""
+def _who(row: Any, labels: dict[str, str] | None) -> str:
+    """How a note names its target: the target's label when given, else scenario and id."""
+    return labels.get(row.target, row.target) if labels else f"{row.scenario} {row.target}"
+
+
+def trust_notes(table: pd.DataFrame, lang: str = "en", coverage: str | None = None,
+                labels: dict[str, str] | None = None) -> list[str]:
+    """One plain line per headline target on what drives its uncertainty, then one on the
+    hindcast coverage (*coverage*, e.g. from :func:`gzsim.backtest.report.coverage_line`).
+    *labels* (target id -> label) name the targets of a one-scenario table."""
     lines = []
     for row in table[table["drivers"].fillna("") != ""].itertuples(index=False):
         drivers = row.drivers_zh if lang == "zh" else row.drivers
-        head = (f"{row.scenario} {row.target}：不确定性主要来自{drivers}" if lang == "zh" else
-                f"{row.scenario} {row.target}: uncertainty driven mostly by {drivers}")
-        lines.append(head + (f"{'。' if lang == 'zh' else '. '}{coverage}" if coverage else "."))
+        lines.append(f"{_who(row, labels)}：不确定性主要来自{drivers}。" if lang == "zh" else
+                     f"{_who(row, labels)}: uncertainty driven mostly by {drivers}.")
+    if lines and coverage:
+        lines.append(coverage + ("。" if lang == "zh" else "."))
     return lines
 
 
-def pace_notes(table: pd.DataFrame, lang: str = "en") -> list[str]:
+def pace_notes(table: pd.DataFrame, lang: str = "en", labels: dict[str, str] | None = None) -> list[str]:
     """One line per row of a reach table with a pace: the forecast's pace next to the class."""
     lines = []
     for row in table[table["pace"].notna()].itertuples(index=False):
         first, end = (int(x) for x in row.period.split("-"))
         check = describe_pace(row.target, float(row.pace), start_year=first - 1, years=end - first + 1)
         if check is not None:
-            lines.append(f"{row.scenario} {row.target}: {check.text_zh if lang == 'zh' else check.text_en}")
+            text = check.text_zh if lang == "zh" else check.text_en
+            lines.append(f"{_who(row, labels)}{'：' if lang == 'zh' else ': '}{text}")
     return lines
 
 

@@ -89,12 +89,14 @@ def scoreboard(current: pd.DataFrame, baseline: pd.DataFrame, targets: Any, lang
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def reliability_notes(model: Any, table: pd.DataFrame, lang: str) -> list[str]:
+def reliability_notes(model: Any, table: pd.DataFrame, lang: str, targets: Any = None) -> list[str]:
     """Per headline target: its pace against the reference class and what drives its
-    uncertainty, with the committed backtest's coverage (issue 12: how far to trust it)."""
+    uncertainty, then the committed backtest's coverage (issue 12: how far to trust it)."""
     from ..analysis.reach import pace_notes, trust_notes
     from ..backtest.report import coverage_line
 
+    # headline targets only: a growth-rate target may share its indicator's id
+    labels = None if targets is None else {t.id: t.label(lang) for t in targets.targets if t.headline}
     cal = model.calibration
     coverage = coverage_line(None if cal is None else cal.path, lang)
-    return pace_notes(table, lang) + trust_notes(table, lang, coverage)
+    return pace_notes(table, lang, labels) + trust_notes(table, lang, coverage, labels)

@@ -139,7 +139,9 @@ def _scoreboard(flow: _Flow, sb: Scoreboard, year: int) -> None:
             flow.rect(xs[2 + i], flow.y, col_w, h, _STATUS_FILL[status])
             flow.put(xs[2 + i] + 4, flow.y + 3, probability_text(float(row["probability"]), lang),
                      fontsize=size, fontweight="bold")
-            flow.put(xs[2 + i] + 4, flow.y + 3 + step, ui_text(status, lang), fontsize=size)
+            # the short word fits a cell; the paragraphs and the note below spell it out
+            word = ui_text("unreachable_short" if status == "unreachable" else status, lang)
+            flow.put(xs[2 + i] + 4, flow.y + 3 + step, word, fontsize=size)
         flow.y += h
     flow.y += 6
 

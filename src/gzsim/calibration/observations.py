@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._csv import read_text_csv
 from ..errors import Problem
 from .errors import CalibrationError
 
@@ -148,25 +149,9 @@ def read_table(path: Path) -> pd.DataFrame:
         The file cannot be read or lacks required columns (all named at once).
     """
     header = ",".join([*REQUIRED_COLUMNS, "note"])
-    try:
-        # utf-8-sig: Excel's "CSV UTF-8" starts the file with a byte-order mark.
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False,
-                            encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CalibrationError("observations file not found; check the 'observations' path in "
-                               "the settings", path=path) from None
-    except IsADirectoryError:
-        raise CalibrationError("is a folder, not an observations CSV file; give the file", path=path) from None
-    except pd.errors.EmptyDataError:
-        raise CalibrationError(f"the observations file is empty; it needs the header line {header} "
-                               f"and one row per data point", path=path) from None
-    except UnicodeDecodeError as exc:
-        raise CalibrationError(f"is not valid UTF-8 (byte {exc.start}); save the file as UTF-8 CSV",
-                               path=path) from None
-    except (OSError, pd.errors.ParserError) as exc:
-        raise CalibrationError(f"cannot read the observations file as CSV: {str(exc).strip()}; check "
-                               f"the quoting and the number of fields there", path=path) from None
-    table.columns = [str(c).strip() for c in table.columns]
+    table = read_text_csv(path, error=CalibrationError, what="observations file",
+                          not_found="check the 'observations' path in the settings", header=header,
+                          skip_blank_lines=False)
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if missing:
         raise CalibrationError(

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._csv import read_text_csv
 from ..errors import GzsimError, Problem
 from ..paths import repo_root
 
@@ -73,24 +74,9 @@ def load_reference_class(path: str | os.PathLike[str] | None = None) -> pd.DataF
         the line and the fix.
     """
     path = Path(path) if path is not None else _default("reference_class.csv")
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ReferenceClassError("reference-class file not found; copy ../shared/data/reference_class.csv "
-                                  "to calibration/ or give the path", path=path) from None
-    except IsADirectoryError:
-        raise ReferenceClassError("is a folder, not a reference-class CSV file; give the file",
-                                  path=path) from None
-    except pd.errors.EmptyDataError:
-        raise ReferenceClassError(f"the file is empty; it needs the header {','.join(COLUMNS)} and "
-                                  f"one row per data point", path=path) from None
-    except UnicodeDecodeError as exc:
-        raise ReferenceClassError(f"is not valid UTF-8 (byte {exc.start}); save the file as UTF-8 CSV",
-                                  path=path) from None
-    except (OSError, pd.errors.ParserError) as exc:
-        raise ReferenceClassError(f"cannot read the file as CSV: {str(exc).strip()}; check the quoting "
-                                  f"and the number of fields there", path=path) from None
-    table.columns = [str(c).strip() for c in table.columns]
+    table = read_text_csv(path, error=ReferenceClassError, what="reference-class file",
+                          not_found="copy ../shared/data/reference_class.csv to calibration/ or "
+                                    "give the path", header=",".join(COLUMNS))
     missing = [c for c in COLUMNS if c not in table.columns]
     if missing:
         raise ReferenceClassError(f"missing column(s) {', '.join(map(repr, missing))}; the header must "

@@ -17,6 +17,9 @@ with one ``run_batch`` call.
 
 from __future__ import annotations
 
+import math
+from functools import cached_property
+
 import numpy as np
 
 from .observations import Measurer
@@ -122,10 +125,26 @@ class Objective:
 
     def log_prior(self, theta: np.ndarray) -> np.ndarray:
         theta = np.atleast_2d(theta)
-        total = np.zeros(len(theta))
+        # uniform priors at once (most of them; one call each would cost more than a run)
+        uniform, low, high, constant = self._uniform_priors
+        inside = np.all((theta[:, uniform] >= low) & (theta[:, uniform] <= high), axis=1)
+        total = np.where(inside, constant, -np.inf)
         for j, p in enumerate(self.free):
-            total += log_density(p.prior, theta[:, j], p.lower, p.upper)
+            if j not in self._uniform_set:
+                total += log_density(p.prior, theta[:, j], p.lower, p.upper)
         return total
+
+    @cached_property
+    def _uniform_priors(self) -> tuple:
+        cols = [j for j, p in enumerate(self.free) if p.prior.kind == "uniform"]
+        low = np.array([max(self.free[j].prior.min, self.free[j].lower) for j in cols])
+        high = np.array([min(self.free[j].prior.max, self.free[j].upper) for j in cols])
+        constant = -sum(math.log(self.free[j].prior.max - self.free[j].prior.min) for j in cols)
+        return np.array(cols, dtype=int), low, high, constant
+
+    @cached_property
+    def _uniform_set(self) -> frozenset:
+        return frozenset(self._uniform_priors[0].tolist())
 
     def nll(self, theta: np.ndarray) -> np.ndarray:
         """Negative log-likelihood (data only); ``inf`` outside the bounds or where a run fails."""

@@ -32,7 +32,7 @@ INLINE_KINDS = ("integ", "initial")
 _HELPERS = tuple(sorted(set(SCALAR) | set(VECTOR)))
 _FIXED_NAMES = {"_make", "_run", "H", "KON", "P", "T", "REC", "DT", "SF", "LK", "TS", "OUT",
                 "dt", "t", "k", "r", "last", "_rec", "range", "len", "bool", "abs"}
-_GENERATED = re.compile(r"^(v|s|o|sf|lk|ts|k|x|O)\d+$")
+_GENERATED = re.compile(r"^(v|s|o|sf|lk|ts|k|x|O|q|p|r|z|m|lx|ly)\d+$")  # q...ly: jit.py
 _SAFE_BUILTINS = {"range": range, "len": len, "bool": bool, "abs": abs}
 _MAX_DEPTH = 40
 
@@ -215,9 +215,13 @@ def generate(ir: ModelIR, plan: Plan, mode: str, helpers: list) -> tuple[str, li
     return source, konst
 
 
-def check_source(source: str) -> None:
-    """Refuse generated source with any name, string or attribute outside the vocabulary."""
-    allowed = set(_HELPERS) | _FIXED_NAMES | set(keyword.kwlist)
+def check_source(source: str, extra=frozenset(), attributes=()) -> None:
+    """Refuse generated source with any name, string or attribute outside the vocabulary.
+
+    *extra* adds names and *attributes* adds ``"name.attribute"`` pairs (the compiled runners
+    of :mod:`.jit` import numba and call ``np.full``).
+    """
+    allowed = set(_HELPERS) | _FIXED_NAMES | set(keyword.kwlist) | set(extra)
     tokens = [tok for tok in tokenize.generate_tokens(io.StringIO(source).readline)
               if tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
                                   tokenize.DEDENT, tokenize.COMMENT)]
@@ -225,8 +229,9 @@ def check_source(source: str) -> None:
         if tok.type == tokenize.OP and tok.string == ".":
             # the only attributes are the stateful objects' three methods
             before, after = tokens[i - 1], tokens[i + 1]
-            if not (re.match(r"^sf\d+$", before.string)
-                    and after.string in ("init", "out", "advance")):
+            if not ((re.match(r"^sf\d+$", before.string)
+                     and after.string in ("init", "out", "advance"))
+                    or f"{before.string}.{after.string}" in attributes):
                 raise AssertionError(f"unexpected attribute access in generated code: {tok.line}")
         elif tok.type == tokenize.NAME:
             after_dot = i > 0 and tokens[i - 1].string == "."

@@ -19,9 +19,10 @@ from unicodedata import normalize
 import numpy as np
 import pandas as pd
 
+from . import jit
 from .codegen import INLINE_KINDS, build_runner
 from .errors import EngineError, UnknownParameterError, UnknownVariableError
-from .graph import Analysis
+from .graph import Analysis, refs
 from .lookups import constant_lookup, interp_grid, scalar_lookup, vector_lookup
 from .params import normalise
 from .pysdtypes import int_initialised
@@ -57,6 +58,13 @@ def _pysd_identifier(name: str) -> str:
     elif s.startswith("_"):
         s = "nvs" + s
     return re.sub(r"[_]+", "_", s)
+
+
+class _StaticRows(dict):
+    """Static outputs of a compiled run: node -> values, with all of them as one array."""
+
+    rows: np.ndarray
+    ids: list
 
 
 @dataclass
@@ -119,12 +127,18 @@ class CompiledModel:
             "scalar": [scalar_lookup(ir.tables[t].x, ir.tables[t].y, m) for t, m in ir.lookup_calls],
             "vector": [vector_lookup(ir.tables[t].x, ir.tables[t].y, m) for t, m in ir.lookup_calls],
         }
+        self._control_inputs = self._constants_read_by_controls()
+        self._control_cache: dict = {}
         control = self._controls(_Prepared(), {})
         self.initial_time, self.final_time = control["initial_time"], control["final_time"]
         self.time_step, self.saveper = control["time_step"], control["saveper"]
         self._runners: dict = {}
         self._grids: dict = {}
         self._int_flags: dict = {}
+        self._calls: dict = {}      # plan key -> calls so far (see jit.HOT_CALLS)
+        self._jits: dict = {}       # plan key -> jit.JitRunner, or None where not compiled
+        self._records: dict = {}    # time grid -> record flags as an array
+        self._indexes: dict = {}    # result row and column indexes, shared (immutable)
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -133,7 +147,9 @@ class CompiledModel:
     # ------------------------------------------------------------------ names
     def _node(self, name: str, error=UnknownVariableError) -> int:
         if isinstance(name, str):
-            for variant in (name, name.lower(), name.strip('"').lower(), clean_key(name),
+            if name in self._index:   # the common case, without building the variants
+                return self._index[name]
+            for variant in (name.lower(), name.strip('"').lower(), clean_key(name),
                             _loose_key(name)):
                 if variant in self._index:
                     return self._index[variant]
@@ -198,9 +214,30 @@ class CompiledModel:
             raise EngineError("run_batch needs at least one parameter set", self.path)
         return prep
 
+    def _constants_read_by_controls(self) -> frozenset:
+        """Constants the control equations read (directly or through other controls)."""
+        found, todo = set(), [i for i in self._ir.control.values()]
+        while todo:
+            node = self._ir.nodes[todo.pop()]
+            if node.kind == "constant":
+                found.add(node.index)
+            elif node.kind == "control" and node.expr is not None:
+                todo.extend(refs(node.expr, len(self._ir.nodes), "run", set()) - found)
+        return frozenset(found)
+
     def _controls(self, prep: _Prepared, given: dict) -> dict:
+        # the same controls for every call that overrides none of their inputs: computed once
+        key = None
+        if not self._control_inputs.intersection(prep.consts):
+            key = tuple((k, v, _int_typed(v)) for k, v in given.items())
+            if key in self._control_cache:
+                return self._control_cache[key]
         out = control_values(self._ir, lambda i: prep.consts.get(i, self._defaults[i]), given)
         out["given"] = frozenset((k, _int_typed(v)) for k, v in given.items() if v is not None)
+        if key is not None:
+            if len(self._control_cache) >= _MAX_RUNNERS:
+                self._control_cache.clear()
+            self._control_cache[key] = out
         return out
 
     def _grid(self, c: dict):
@@ -238,10 +275,57 @@ class CompiledModel:
                 self._ir, helpers, key[1], key[2], key[3])
         return flags
 
+    def _jit(self, outputs: tuple, prep: _Prepared, plan, helpers, flags):
+        """The compiled runner of a hot plan, or None (see :mod:`.jit`)."""
+        if prep.tables or not jit.available() or any(
+                flags.get(k, False) and self._ir.statefuls[k].kind in jit.INT_SENSITIVE
+                for k in helpers):
+            return None
+        key = (outputs, frozenset(prep.overrides.items()))
+        with self._lock:
+            calls = self._calls[key] = self._calls.get(key, 0) + 1
+            if calls < jit.HOT_CALLS:
+                return None
+            if key not in self._jits:
+                if len(self._jits) >= _MAX_RUNNERS:
+                    self._jits.pop(next(iter(self._jits)))
+                self._jits[key] = (jit.JitRunner(self._ir, plan)
+                                   if jit.supported(self._ir, plan) else None)
+            return self._jits[key]
+
+    def _execute_jit(self, runner, plan, prep: _Prepared, control: dict):
+        times, tarr, record, saved = self._grid(control)
+        n = prep.n
+        P = np.repeat(runner.slot_defaults(self._ir, self._defaults, control)[:, None], n, axis=1)
+        for i in runner.slot_rows.keys() & prep.consts.keys():
+            P[runner.slot_rows[i]] = prep.consts[i]
+        TS = np.empty((len(plan.series), len(times), n))
+        for j, i in enumerate(plan.series):
+            ts = prep.series[i]
+            grid = interp_grid(times, ts.times, ts.values)
+            TS[j] = grid[:, None] if grid.ndim == 1 else grid
+        key = id(record)
+        rec = self._records.get(key)
+        if rec is None or rec[0] is not record:
+            rec = self._records[key] = (record, np.array(record, dtype=np.bool_))
+        result = runner(P, tarr, rec[1], control["time_step"], TS, len(saved))
+        if result is None:
+            return None
+        OUT, STAT = result
+        statics = _StaticRows(zip(runner.static_out, STAT))
+        statics.rows, statics.ids = STAT, runner.static_out
+        # (outputs, times, sets): out[j] is a (times, sets) view, as the numpy runner's
+        return plan, runner.dynamic, OUT.transpose(0, 2, 1), statics, saved
+
     def _execute(self, mode, outputs, prep: _Prepared, control: dict):
         times, tarr, record, saved = self._grid(control)
-        plan, runner, helpers, _ = self._runner(mode, tuple(dict.fromkeys(outputs)),
-                                                prep.overrides)
+        outputs = tuple(dict.fromkeys(outputs))
+        plan, runner, helpers, _ = self._runner(mode, outputs, prep.overrides)
+        compiled = self._jit(outputs, prep, plan, helpers, self._flags(helpers, prep, control))
+        if compiled is not None:
+            result = self._execute_jit(compiled, plan, prep, control)
+            if result is not None:
+                return result
         vector = mode == "vector"
         n = prep.n if vector else None
         cast = (lambda v: np.float64(v) if np.ndim(v) == 0 else np.asarray(v, float)) \
@@ -320,14 +404,59 @@ class CompiledModel:
                                         "time_step": time_step, "saveper": saveper})
         try:
             plan, dynamic, out, statics, saved = self._execute("scalar", outputs, prep, control)
-            column = {i: out[:, j] for j, i in enumerate(dynamic)}
+            if isinstance(out, np.ndarray) and out.ndim == 3:  # compiled: a batch of one
+                out = out[:, :, 0].T
         except _ARITHMETIC:
             plan, dynamic, out, statics, saved = self._execute("vector", outputs, prep, control)
-            column = {i: out[j][:, 0] for j, i in enumerate(dynamic)}
+            out = [o[:, 0] for o in out]
+        if isinstance(out, list):
+            out = np.column_stack(out) if out else np.empty((len(saved), 0))
+        moving, source, fixed, rows = self._layout(tuple(outputs), tuple(dynamic), statics)
         data = np.empty((len(saved), len(outputs)))
-        for j, i in enumerate(outputs):
-            data[:, j] = column[i] if i in column else np.asarray(statics[i], dtype=float).ravel()
-        return pd.DataFrame(data, index=pd.Index(saved, name="time"), columns=labels)
+        if moving:
+            data[:, moving] = out[:, source]
+        if isinstance(statics, _StaticRows) and fixed:
+            data[:, fixed] = statics.rows[rows, 0]
+        else:
+            for j in fixed:
+                data[:, j] = np.asarray(statics[outputs[j]], dtype=float).ravel()
+        return pd.DataFrame(data, index=self._time_index(saved),
+                            columns=self._column_index(tuple(labels)))
+
+    def _layout(self, outputs: tuple, dynamic: tuple, statics) -> tuple:
+        """Where each output of :meth:`run` comes from: (moving columns, their sources in the
+        dynamic outputs, static columns, their rows in a compiled run's static array)."""
+        ids = tuple(statics.ids) if isinstance(statics, _StaticRows) else ()
+        key = (outputs, dynamic, ids)
+        layout = self._indexes.get(key)
+        if layout is None:
+            where = {i: j for j, i in enumerate(dynamic)}
+            row = {i: r for r, i in enumerate(ids)}
+            moving = [j for j, i in enumerate(outputs) if i in where]
+            fixed = [j for j, i in enumerate(outputs) if i not in where]
+            layout = (moving, [where[outputs[j]] for j in moving], fixed,
+                      [row[outputs[j]] for j in fixed] if ids else [])
+            if len(self._indexes) >= _MAX_RUNNERS:
+                self._indexes.clear()
+            self._indexes[key] = layout
+        return layout
+
+    def _time_index(self, saved: np.ndarray) -> pd.Index:
+        key = saved.tobytes()
+        index = self._indexes.get(key)
+        if index is None:   # Index objects are immutable: one per grid is shared
+            if len(self._indexes) >= _MAX_RUNNERS:
+                self._indexes.clear()
+            index = self._indexes[key] = pd.Index(saved, name="time")
+        return index
+
+    def _column_index(self, labels: tuple) -> pd.Index:
+        index = self._indexes.get(labels)
+        if index is None:
+            if len(self._indexes) >= _MAX_RUNNERS:
+                self._indexes.clear()
+            index = self._indexes[labels] = pd.Index(list(labels))
+        return index
 
     def run_batch(self, params=None, return_columns=None, *, n=None, initial_time=None,
                   final_time=None, time_step=None, saveper=None) -> dict:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .codegen import INLINE_KINDS, _Emitter, check_source
+from .codegen import _MAX_DEPTH, INLINE_KINDS, _Emitter, check_source
 from .functions import FUNCTION_HELPERS
 from .graph import Plan
 from .translate import INIT_ROLES, OUT_ROLES, STEP_ROLES, ModelIR, clean_key
@@ -75,7 +75,7 @@ class _JitEmitter(_Emitter):
         super().__init__(ir, "scalar")
 
     def _expr(self, e: tuple, phase: str, pre: list, depth: int) -> str:
-        sub = lambda a: self.expr(a, phase, pre, depth + 1)  # noqa: E731
+        sub = lambda a: self.expr(a, phase, pre, 0 if depth >= _MAX_DEPTH else depth + 1)  # noqa
         if e[0] == "lookup":
             return f"_interp({sub(e[2])}, lx{int(e[1])}, ly{int(e[1])})"
         if e[0] == "if":   # both branches floats: numba does not unify bool and float

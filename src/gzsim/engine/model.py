@@ -283,6 +283,8 @@ class CompiledModel:
             return None
         key = (outputs, frozenset(prep.overrides.items()))
         with self._lock:
+            if len(self._calls) >= 16 * _MAX_RUNNERS:
+                self._calls.clear()
             calls = self._calls[key] = self._calls.get(key, 0) + 1
             if calls < jit.HOT_CALLS:
                 return None

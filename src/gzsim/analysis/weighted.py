@@ -24,9 +24,12 @@ def _pairs(values, weights) -> tuple[np.ndarray, np.ndarray]:
 def weighted_quantile(values, weights, q) -> np.ndarray | float:
     """Quantile(s) *q* of *values* with *weights*; NaN values are ignored, like ``np.nanquantile``.
 
-    Sorted values sit at cumulative positions ``(S_k - w_k/2 - w_1/2) / (S_n - w_1/2 - w_n/2)``
-    (``S_k`` the running sum of weights) and are interpolated linearly.  With equal weights these
-    are ``(k - 1) / (n - 1)``, numpy's default ("linear"), so equal weights give ``np.quantile``.
+    Each sorted value sits at the middle of its share of the weight, ``(S_k - w_k/2) / S_n``
+    (``S_k`` the running sum of weights); quantiles between are interpolated linearly, those
+    outside are the smallest or largest value.  Midpoints, not numpy's default positions
+    ``(k-1)/(n-1)``, because those pin the extreme values at 0 and 1 whatever their weight, and
+    importance weights often put much weight on an extreme sample.  With equal weights this is
+    ``np.quantile(..., method="hazen")`` (the same median as numpy's default).
     NaN when no value with positive weight is left.
     """
     v, w = _pairs(values, weights)
@@ -43,7 +46,7 @@ def weighted_quantile(values, weights, q) -> np.ndarray | float:
         order = np.argsort(v, kind="stable")
         v, w = v[order], w[order]
         s = np.cumsum(w)
-        at = (s - w / 2 - w[0] / 2) / (s[-1] - w[0] / 2 - w[-1] / 2)
+        at = (s - w / 2) / s[-1]
         out = np.interp(qs, at, v)
     return float(out) if out.ndim == 0 else out
 

@@ -24,7 +24,7 @@ Choices (see also the README, "How far to trust the forecasts"):
   of R&D intensity and of the firm count move together (Spearman 0.93 over 2,000 baseline draws,
   seed 1), so the product would divide by the model's density of what is nearly one quantity
   twice and count the class twice; a joint ``q`` would need a joint ``f``, and the class has no
-  joint information (its two indicators' paces come from different regions and years).
+  joint information (only Ganzhou and Jiangxi have paces of both).
 * The Kish effective sample size ``(sum w)^2 / sum w^2`` shows how much of the ensemble the
   weights keep.  Below :data:`MIN_ESS` the melded numbers are refused: a probability from fewer
   effective samples has a Monte-Carlo standard error up to ``0.5 / sqrt(100) = 0.05``, the

@@ -175,6 +175,11 @@ def pace_notes(table: pd.DataFrame, lang: str = "en", labels: dict[str, str] | N
     return lines
 
 
+def _num(x: float) -> str:
+    """A target value in a note: whole numbers from 100 on, else two decimals (2.16 %, 1,893 firms)."""
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.2f}"
+
+
 def meld_notes(table: pd.DataFrame, labels: dict[str, str] | None = None) -> list[str]:
     """One line per row of a reach table with a melded view: the melded probability next to the inside one."""
     if "ess_melded" not in table:
@@ -185,8 +190,8 @@ def meld_notes(table: pd.DataFrame, labels: dict[str, str] | None = None) -> lis
             text = f"with the outside view as a prior: not shown, {row.meld_note}"
         else:
             text = (f"with the outside view as a prior: P = {row.probability_melded:.2f} "
-                    f"(inside view {row.probability:.2f}), median {row.median_melded:.4g} "
-                    f"(inside view {row.median:.4g}), effective sample size {row.ess_melded:.0f} "
+                    f"(inside view {row.probability:.2f}), median {_num(row.median_melded)} "
+                    f"(inside view {_num(row.median)}), effective sample size {row.ess_melded:.0f} "
                     f"of {row.samples}")
         lines.append(f"{_who(row, labels)}: {text}")
     return lines

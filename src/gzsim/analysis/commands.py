@@ -77,6 +77,10 @@ def register(sub: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
                                    "reference class of other regions' paces (gzsim.outside_view).")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO")
     p.add_argument("--samples", type=int, default=1000, metavar="N", help="Monte-Carlo samples (default 1000)")
+    p.add_argument("--outside-view", action="store_true",
+                   help="a second view next to the forecast: the reference class as a prior on the implied "
+                        "2020-25 pace, by Bayesian melding (adds probability_melded, median_melded, "
+                        "p05_melded, p95_melded, ess_melded, meld_note)")
     p.set_defaults(func=_cmd_reach)
 
     p = sub.add_parser("sensitivity", parents=parents, help="what drives the targets (Sobol', Morris)",
@@ -204,17 +208,19 @@ def _emit(table: pd.DataFrame, args: argparse.Namespace, show) -> int:
 
 def _cmd_reach(args: argparse.Namespace) -> int:
     from ..backtest.report import coverage_line
-    from .reach import pace_notes, reach, trust_notes
+    from .reach import meld_notes, pace_notes, reach, trust_notes
 
     model, scenarios, execution = _setup(args)
     with execution:
         table = reach(model, scenarios, samples=args.samples, seed=args.seed, year=args.year,
-                      targets=args.targets, execution=execution)
+                      targets=args.targets, execution=execution, outside_view=args.outside_view)
 
     def show() -> None:
+        melded = ["probability_melded", "median_melded", "ess_melded"] if args.outside_view else []
         _show(table, ["scenario", "target", "measure", "year", "threshold", "median", "p05", "p95",
-                      "probability", "mc_se", "status"])
+                      "probability", "mc_se", "status", *melded])
         notes = pace_notes(table)  # the outside view, one line per headline target with a class
+        notes += meld_notes(table)  # the melded view, with --outside-view only
         if notes:
             print("\n" + "\n".join(notes))
         cal = model.calibration

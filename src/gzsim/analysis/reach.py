@@ -14,6 +14,13 @@ Outside view: per headline target whose indicator has a reference class
 class's median and fastest paces, and whether the forecast lies beyond the
 class (faster than its fastest or slower than its slowest region).
 
+With ``outside_view=True``, a second view next to this inside view: the class as a prior on
+what the post-2020 regime inputs imply, by Bayesian melding (:mod:`gzsim.outside_view.meld`).
+Each headline target with a class gets the probability, median and 5th/95th percentiles of its
+measure over the same samples reweighted by its own indicator's melding weights, and their
+effective sample size (NaN numbers and a note when the weighting is refused).  The inside-view
+columns are unchanged.
+
 Samples come from :meth:`gzsim.Model.draw`: the catalogue's uncertain
 parameters (the calibration ensemble, once calibrated) and the scenario's
 declared uncertainties.  The deterministic run (sample 0) is reported but not
@@ -30,7 +37,8 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from ..outside_view import describe_pace, pace_check
+from ..outside_view import class_indicators, describe_pace, implied_pace, pace_check
+from ..outside_view.meld import ALPHA, MIN_ESS, check_alpha, check_min_ess, meld
 from ..provenance import record, targets_hash
 from ..scenario import require_distinct_names
 from ..targets import Targets
@@ -40,8 +48,10 @@ from .distributed import Execution
 from .drivers import acting_inputs, top_drivers
 from .plan_period import Measure, measure_of, period_for, plan_period_values
 from .runner import BatchRunner
+from .weighted import weighted_probability, weighted_quantile
 
-__all__ = ["Status", "reach", "pace_notes", "trust_notes", "REACH_COLUMNS", "ALL_HEADLINE"]
+__all__ = ["Status", "reach", "pace_notes", "trust_notes", "meld_notes", "REACH_COLUMNS", "MELD_COLUMNS",
+           "ALL_HEADLINE"]
 
 ALL_HEADLINE = "all_headline"
 REACH_COLUMNS = ["scenario", "target", "year", "measure", "direction", "threshold", "headline",
@@ -49,6 +59,11 @@ REACH_COLUMNS = ["scenario", "target", "year", "measure", "direction", "threshol
                  "period", "end_value", "cumulative", "cagr", "samples",
                  "pace", "class_pace_median", "class_pace_max", "pace_beyond", "drivers",
                  "drivers_zh"]
+#: Added by ``outside_view=True``: the melded view (see the module docstring).
+MELD_COLUMNS = ["probability_melded", "median_melded", "p05_melded", "p95_melded", "ess_melded",
+                "meld_note"]
+_NO_MELD = {"probability_melded": np.nan, "median_melded": np.nan, "p05_melded": np.nan,
+            "p95_melded": np.nan, "ess_melded": np.nan, "meld_note": ""}
 _NO_PACE = {"pace": np.nan, "class_pace_median": np.nan, "class_pace_max": np.nan, "pace_beyond": None}
 
 
@@ -96,6 +111,28 @@ def _pace_columns(t: Any, values: np.ndarray, years: np.ndarray) -> dict[str, An
             "class_pace_max": check.class_max, "pace_beyond": check.beyond}
 
 
+def _meld_columns(t: Any, indicator_values: np.ndarray, years: np.ndarray, values: np.ndarray,
+                  ok: np.ndarray, *, alpha: float, min_ess: float) -> dict[str, Any]:
+    """The target's measure over the samples reweighted by its indicator's melding weights."""
+    period = period_for(t)
+    pos = {int(y): i for i, y in enumerate(years)}
+    if (not t.headline or t.id not in class_indicators() or period.base_year not in pos
+            or period.end_year not in pos):
+        return dict(_NO_MELD)
+    sample_paces = implied_pace(t.id, indicator_values[:, pos[period.base_year]],
+                                indicator_values[:, pos[period.end_year]],
+                                period.end_year - period.base_year)
+    bad = int((~np.isfinite(sample_paces)).sum())
+    if bad:
+        return {**_NO_MELD, "meld_note": f"refused: {bad} sample(s) without a finite pace"}
+    m = meld(t.id, sample_paces, alpha=alpha, min_ess=min_ess)
+    if not m.usable:
+        return {**_NO_MELD, "ess_melded": m.ess, "meld_note": m.note}
+    median, p05, p95 = weighted_quantile(values, m.weights, [0.5, 0.05, 0.95])
+    return {"probability_melded": weighted_probability(ok, m.weights), "median_melded": float(median),
+            "p05_melded": float(p05), "p95_melded": float(p95), "ess_melded": m.ess, "meld_note": ""}
+
+
 def _driver_columns(model: Any, sc: Any, t: Any, draws: pd.DataFrame,
                     values: np.ndarray) -> dict[str, str]:
     """The inputs a headline target's value moves with most (see :mod:`.drivers`)."""
@@ -138,8 +175,30 @@ def pace_notes(table: pd.DataFrame, lang: str = "en", labels: dict[str, str] | N
     return lines
 
 
+def _num(x: float) -> str:
+    """A target value in a note: whole numbers from 100 on, else two decimals (2.16 %, 1,893 firms)."""
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.2f}"
+
+
+def meld_notes(table: pd.DataFrame, labels: dict[str, str] | None = None) -> list[str]:
+    """One line per row of a reach table with a melded view: the melded probability next to the inside one."""
+    if "ess_melded" not in table:
+        return []
+    lines = []
+    for row in table[table["ess_melded"].notna()].itertuples(index=False):
+        if row.meld_note:
+            text = f"with the outside view as a prior: not shown, {row.meld_note}"
+        else:
+            text = (f"with the outside view as a prior: P = {row.probability_melded:.2f} "
+                    f"(inside view {row.probability:.2f}), median {_num(row.median_melded)} "
+                    f"(inside view {_num(row.median)}), effective sample size {row.ess_melded:.0f} "
+                    f"of {row.samples}")
+        lines.append(f"{_who(row, labels)}: {text}")
+    return lines
+
+
 def _scenario_rows(runner: BatchRunner, sc: Any, targets: Targets, *, samples: int, seed: int,
-                   year: int | None) -> list[dict[str, Any]]:
+                   year: int | None, meld_options: dict[str, float] | None) -> list[dict[str, Any]]:
     model = runner.model
     chosen = select_targets(targets, year=year, years=model.years)
     ids = list(dict.fromkeys(t.id for t in chosen))
@@ -171,6 +230,8 @@ def _scenario_rows(runner: BatchRunner, sc: Any, targets: Targets, *, samples: i
             "cagr": _median(plan[Measure.CAGR]), "samples": samples,
             **_pace_columns(t, mc[t.id], years),
             **_driver_columns(model, sc, t, draws, values),
+            **({} if meld_options is None else
+               _meld_columns(t, mc[t.id], years, values, ok, **meld_options)),
         })
     if headline:
         p = float(joint.mean())
@@ -182,14 +243,15 @@ def _scenario_rows(runner: BatchRunner, sc: Any, targets: Targets, *, samples: i
             "p95": float("nan"), "probability": p, "mc_se": float(np.sqrt(p * (1 - p) / samples)),
             "status": Status.from_probability(p).value, "period": "", "end_value": float("nan"),
             "cumulative": float("nan"), "cagr": float("nan"), "samples": samples, **_NO_PACE,
-            "drivers": "", "drivers_zh": "",
+            "drivers": "", "drivers_zh": "", **({} if meld_options is None else _NO_MELD),
         })
     return rows
 
 
 def reach(model: Any, scenarios: Sequence[Any], *, samples: int = 1000, seed: int,
           year: int | None = None, targets: Targets | str | os.PathLike | None = None,
-          execution: Execution | None = None) -> pd.DataFrame:
+          execution: Execution | None = None, outside_view: bool = False, alpha: float = ALPHA,
+          min_ess: float = MIN_ESS) -> pd.DataFrame:
     """Probability of meeting each target, per scenario.
 
     Parameters
@@ -207,6 +269,11 @@ def reach(model: Any, scenarios: Sequence[Any], *, samples: int = 1000, seed: in
         Default: each scenario's own targets.
     execution : Execution, optional
         Local (default) or a Dask cluster; results are identical.
+    outside_view : bool
+        Add :data:`MELD_COLUMNS`: the reference class as a prior, by Bayesian melding.
+    alpha, min_ess : float
+        Pooling weight of the model and the fewest effective samples shown
+        (:mod:`gzsim.outside_view.meld`; used with *outside_view* only).
 
     Returns
     -------
@@ -218,7 +285,7 @@ def reach(model: Any, scenarios: Sequence[Any], *, samples: int = 1000, seed: in
         the samples of the plan-period outputs (CAGR as a fraction per year).
         ``pace``, ``class_pace_median``, ``class_pace_max``, ``pace_beyond``: the outside view
         of headline targets with a reference class (NaN / missing otherwise; see the module
-        docstring).  ``attrs`` hold the provenance.
+        docstring).  With *outside_view*, then :data:`MELD_COLUMNS`.  ``attrs`` hold the provenance.
 
     Raises
     ------
@@ -232,13 +299,19 @@ def reach(model: Any, scenarios: Sequence[Any], *, samples: int = 1000, seed: in
     resolved = [(sc, resolve_targets(sc, targets, model.catalogue)) for sc in scenarios]
     for sc, tg in resolved:  # check every scenario's targets before running anything
         select_targets(tg, year=year, years=model.years)
+    meld_options = None
+    if outside_view:
+        meld_options = {"alpha": check_alpha(alpha), "min_ess": check_min_ess(min_ess)}
     rows = []
     for sc, tg in resolved:
-        rows.extend(_scenario_rows(runner, sc, tg, samples=samples, seed=seed, year=year))
-    table = pd.DataFrame(rows, columns=REACH_COLUMNS)
+        rows.extend(_scenario_rows(runner, sc, tg, samples=samples, seed=seed, year=year,
+                                   meld_options=meld_options))
+    columns = REACH_COLUMNS + (MELD_COLUMNS if outside_view else [])
+    table = pd.DataFrame(rows, columns=columns)
     table["pace_beyond"] = table["pace_beyond"].astype("boolean")  # missing where no class
     table.attrs = record(model, scenarios, analysis="reach", seed=seed, samples=samples,
-                             year=year, targets={sc.name: tg.name for sc, tg in resolved},
+                             year=year, **({"outside_view": meld_options} if outside_view else {}),
+                             targets={sc.name: tg.name for sc, tg in resolved},
                              targets_sha256={sc.name: targets_hash(select_targets(tg, year=year, years=model.years))
                                              for sc, tg in resolved})
     return table

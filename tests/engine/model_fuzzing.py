@@ -222,6 +222,13 @@ def _python_value(expr: tuple, ir) -> float:
 _BRACKETED_NEGATIVE_BASE = re.compile(r"(?<![\w)])(\()+-[\d.eE]+(\))+\^")
 
 
+def _arithmetic(error: Exception) -> bool:
+    """An error of Python arithmetic: PySD's floats went complex (a negative number to a fractional
+    power) and a comparison of the complex value failed, or a plain arithmetic error."""
+    return isinstance(error, ARITHMETIC_ERRORS) or (
+        isinstance(error, TypeError) and "complex" in str(error))
+
+
 def compare(text: str, pysd: Outcome, engine: Outcome) -> str | None:
     """None when the two outcomes agree (see the module docstring), else the difference."""
     if engine.error is not None and "in brackets to a power" in str(engine.error):
@@ -231,7 +238,7 @@ def compare(text: str, pysd: Outcome, engine: Outcome) -> str | None:
     if pysd.error is not None and engine.error is not None:
         return None
     if pysd.error is not None:
-        if isinstance(pysd.error, ARITHMETIC_ERRORS) and (engine.leaves_reals or any(
+        if _arithmetic(pysd.error) and (engine.leaves_reals or any(
                 not np.all(np.isfinite(v)) for v in engine.values.values())):
             return None  # the engine met the same error and went on as numpy does
         return f"PySD refused ({type(pysd.error).__name__}: {pysd.error}) but the engine ran"

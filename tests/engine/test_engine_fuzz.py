@@ -21,3 +21,18 @@ def test_pysd_and_the_engine_agree_on_random_models():
     assert checked == EXAMPLES
     # most models must run in both: a generator of refused models would test nothing
     assert ran >= EXAMPLES // 2, f"only {ran} of {checked} generated models ran"
+
+
+def test_a_complex_comparison_in_pysd_is_an_arithmetic_error_when_the_engine_left_the_reals():
+    """PySD's `(-8)^(1/3) < 1` compares a complex number (TypeError); numpy gave nan and went on."""
+    import numpy as np
+
+    from .model_fuzzing import Outcome, compare
+
+    pysd = Outcome(error=TypeError("'<' not supported between instances of 'complex' and 'float'"))
+    left = Outcome(values={"a": np.array([np.nan])}, leaves_reals=True)
+    stayed = Outcome(values={"a": np.array([1.0])}, leaves_reals=False)
+    assert compare("", pysd, left) is None
+    assert "PySD refused" in compare("", pysd, stayed)
+    other = Outcome(error=TypeError("unsupported operand"))
+    assert "PySD refused" in compare("", other, left)

@@ -21,11 +21,12 @@ from gzsim.ui.compute import (
     SEED,
     Overrides,
     Source,
+    batch_of,
     chart_png,
     content_key,
     edited_scenario,
-    reach_of,
     record_of,
+    scoreboard_of,
     simulation_of,
     workbook_bytes,
 )
@@ -70,13 +71,18 @@ Runs = tuple[tuple[str, str], ...]  # (content key, legend name) of each scenari
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _reach(key: str, _scenario) -> pd.DataFrame:
-    return reach_of(_model(), _scenario, samples=SAMPLES, seed=SEED)
+def _batch(key: str, _scenario):
+    # The Monte-Carlo batch of a setting, run once: the scoreboard and the charts both read it.
+    return batch_of(_model(), _scenario, samples=SAMPLES, seed=SEED)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _reach(key: str, _scenario) -> pd.DataFrame:
+    return scoreboard_of(_model(), _scenario, _batch(key, _scenario), seed=SEED)
+
+
 def _simulation(key: str, name: str, _scenario):
-    return simulation_of(_model(), _scenario, name, samples=SAMPLES, seed=SEED)
+    return simulation_of(_model(), _scenario, name, batch=_batch(key, _scenario))
 
 
 def _runs(scenarios) -> Runs:

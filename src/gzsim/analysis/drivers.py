@@ -24,7 +24,7 @@ import pandas as pd
 
 from .. import discrepancy
 
-__all__ = ["Driver", "top_drivers", "acting_inputs", "KINDS"]
+__all__ = ["Driver", "top_drivers", "acting_inputs", "acting_inputs_of", "KINDS"]
 
 #: Kind of a drawn input -> (English, Chinese) label.
 KINDS = {
@@ -91,19 +91,26 @@ def acting_inputs(model, scenario, draws: pd.DataFrame, indicator: str) -> set[s
     fitted together with one that does, e.g. the S&T SME registration share with the size of
     the firm pool); naming it as a driver would send the reader to the wrong lever.
     """
+    return acting_inputs_of(model, scenario, draws, [indicator])[indicator]
+
+
+def acting_inputs_of(model, scenario, draws: pd.DataFrame, indicators) -> dict[str, set[str]]:
+    """:func:`acting_inputs` of several indicators from one batch (the runs are the same for all)."""
     columns = list(draws.columns)
     # the same for any sample size or seed of one scenario (keyed by its content hash: a lever
     # set to zero can switch a pathway off)
-    key = (indicator, tuple(columns), getattr(scenario, "hash", "") or id(scenario))
+    keys = {i: (i, tuple(columns), getattr(scenario, "hash", "") or id(scenario)) for i in indicators}
     cache = model.__dict__.setdefault("_acting_inputs", {})
-    if key not in cache:
+    missing = [i for i, key in keys.items() if key not in cache]
+    if missing:
         if len(cache) > 256:
             cache.clear()
-        cache[key] = _acting(model, scenario, draws, indicator)
-    return cache[key]
+        for indicator, found in _acting(model, scenario, draws, missing).items():
+            cache[keys[indicator]] = found
+    return {i: cache[key] for i, key in keys.items()}
 
 
-def _acting(model, scenario, draws: pd.DataFrame, indicator: str) -> set[str]:
+def _acting(model, scenario, draws: pd.DataFrame, indicators: list[str]) -> dict[str, set[str]]:
     columns = list(draws.columns)
     base = draws.median(axis=0)
     rows = [base.to_numpy(dtype=float)]
@@ -113,10 +120,14 @@ def _acting(model, scenario, draws: pd.DataFrame, indicator: str) -> set[str]:
             row[j] = end
             rows.append(row)
     frame = pd.DataFrame(rows, columns=columns)
-    out = np.asarray(model.run_batch(scenario, draws=frame, indicators=[indicator])[indicator], float)
-    scale = np.nanmax(np.abs(out[0])) or 1.0
-    moved = np.nanmax(np.abs(out[1:] - out[0]), axis=1) > 1e-9 * scale
-    return {c for j, c in enumerate(columns) if moved[2 * j] or moved[2 * j + 1]}
+    runs = model.run_batch(scenario, draws=frame, indicators=indicators)
+    found = {}
+    for indicator in indicators:
+        out = np.asarray(runs[indicator], float)
+        scale = np.nanmax(np.abs(out[0])) or 1.0
+        moved = np.nanmax(np.abs(out[1:] - out[0]), axis=1) > 1e-9 * scale
+        found[indicator] = {c for j, c in enumerate(columns) if moved[2 * j] or moved[2 * j + 1]}
+    return found
 
 
 def top_drivers(model, draws: pd.DataFrame, values: np.ndarray, k: int = 3,

@@ -24,7 +24,7 @@ import pandas as pd
 
 from .. import discrepancy
 
-__all__ = ["Driver", "top_drivers", "acting_inputs", "acting_inputs_of", "KINDS"]
+__all__ = ["Driver", "top_drivers", "acting_inputs", "acting_inputs_of", "constant_label", "KINDS"]
 
 #: Kind of a drawn input -> (English, Chinese) label.
 KINDS = {
@@ -54,6 +54,20 @@ class Driver:
 def _parameter_labels() -> dict:
     """Labels of calibrated constants without a catalogue entry (``ui/parameters.toml``)."""
     return tomllib.loads((Path(__file__).parents[1] / "ui" / "parameters.toml").read_text(encoding="utf-8"))
+
+
+def constant_label(name: str, lang: str) -> str | None:
+    """The label of a calibrated constant without a catalogue entry, by its Vensim name or the id
+    the analyses' tables give it (:func:`gzsim.analysis.common.parameter_id`); None if unlabelled."""
+    from .common import parameter_id
+
+    if name.startswith("discrepancy_"):  # as _describe names the model-error term
+        ind = name.removeprefix("discrepancy_")
+        return f"{ind}的模型误差" if lang == "zh" else f"model error in {ind}"
+    for vensim, labels in _parameter_labels().items():
+        if name in (vensim, parameter_id(vensim)):
+            return labels.get(lang) or labels.get("en")
+    return None
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:

@@ -21,11 +21,12 @@ from gzsim.ui.compute import (
     SEED,
     Overrides,
     Source,
+    batch_of,
     chart_png,
     content_key,
     edited_scenario,
-    reach_of,
     record_of,
+    scoreboard_of,
     simulation_of,
     workbook_bytes,
 )
@@ -34,6 +35,7 @@ from gzsim.ui.model_text import equation_block, variable_names
 from gzsim.charts.numbers import format_probability
 from gzsim.ui.scoreboard import SHOWN, probability_text, reliability_notes, scoreboard
 from gzsim.ui.upload import MAX_UPLOAD_BYTES, UploadedScenario, check_upload
+from gzsim.ui.uploader_text import uploader_css
 
 BASELINE = "baseline"
 UPLOAD = "uploaded_scenario"  # session key of the accepted upload (an UploadedScenario)
@@ -70,13 +72,18 @@ Runs = tuple[tuple[str, str], ...]  # (content key, legend name) of each scenari
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _reach(key: str, _scenario) -> pd.DataFrame:
-    return reach_of(_model(), _scenario, samples=SAMPLES, seed=SEED)
+def _batch(key: str, _scenario):
+    # The Monte-Carlo batch of a setting, run once: the scoreboard and the charts both read it.
+    return batch_of(_model(), _scenario, samples=SAMPLES, seed=SEED)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _reach(key: str, _scenario) -> pd.DataFrame:
+    return scoreboard_of(_model(), _scenario, _batch(key, _scenario), seed=SEED)
+
+
 def _simulation(key: str, name: str, _scenario):
-    return simulation_of(_model(), _scenario, name, samples=SAMPLES, seed=SEED)
+    return simulation_of(_model(), _scenario, name, batch=_batch(key, _scenario))
 
 
 def _runs(scenarios) -> Runs:
@@ -238,6 +245,8 @@ st.sidebar.text(scenario.title_for(lang))  # as plain text: an uploaded file's t
 st.sidebar.file_uploader(T("upload"), type=["toml"], key="upload_file", on_change=_on_upload,
                          max_upload_size=UPLOAD_MB,
                          help=T("upload_help", limit=MAX_UPLOAD_BYTES // 1024, bundled=", ".join(files)))
+if lang != "en":  # Streamlit writes the uploader's own words in English only
+    st.html(uploader_css(lang, limit_mb=UPLOAD_MB, types="TOML"))
 if st.session_state.get("upload_problems"):
     st.sidebar.error(T("upload_failed"))
     # As plain text: the messages quote the file, and a file's content is never rendered as markdown.

@@ -229,6 +229,13 @@ def test_levers_in_chinese_has_chinese_headers_and_units(capsys):
     assert "1/年" in out and "1/year" not in out
 
 
+def test_bundled_levers_in_chinese_name_level_multiples_in_chinese(capsys):
+    # "× 2020 level" reads "2020年水平的" before a number; alone, as a unit, it is a multiple.
+    code, out, _ = run(capsys, "levers", "--lang", "zh")
+    assert code == 0 and "2020年水平的倍数" in out and "2016-2020年水平的倍数" in out
+    assert "level" not in out and "×" not in out
+
+
 def test_levers_uncertain_lists_every_uncertain_parameter_with_its_source(capsys):
     code, out, _err = run(capsys, "levers", "--uncertain")
     assert code == 0

@@ -183,12 +183,12 @@ def _cmd_levers(args: argparse.Namespace) -> int:
     from .loading import catalogue_path
 
     catalogue = load_catalogue(catalogue_path(args.model))
-    from .charts.strings import unit_label
+    from .charts.strings import unit_name
 
     lang = args.lang
     # Headers, units and labels in the language; values as written in a scenario file (0.096).
     def unit(u: str) -> str:
-        return unit_label(u, lang) or "-"
+        return unit_name(u, lang) or "-"
 
     if args.uncertain:
         rows = [{"en": ("id", "unit", "distribution", "min", "max", "source", "label"),

@@ -157,3 +157,25 @@ def test_pace_notes_give_one_line_per_headline_target_with_a_class():
                                "is faster than any region of the reference class")
     assert "+18.0 %/year, is slower than any region" in lines[1] and len(lines) == 2
     assert "快于参照类中任何地区" in pace_notes(table, lang="zh")[0]
+
+
+def test_reach_of_a_simulation_is_reach_without_running_again(toy, toy_sc):
+    # The app runs one batch per setting and reads the scoreboard from it: it must be reach's table.
+    from gzsim.analysis.reach import reach_of_simulation
+
+    for name in ("base", "drawn"):
+        sc = toy_sc(name)
+        expected = reach(toy, [sc], samples=300, seed=7)
+        got = reach_of_simulation(toy, sc, toy.simulate(sc, samples=300, seed=7), seed=7)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        assert got.attrs == expected.attrs
+
+
+def test_reach_of_a_simulation_refuses_what_it_cannot_read(toy, toy_sc):
+    from gzsim.analysis.reach import reach_of_simulation
+
+    sc = toy_sc("base")
+    with pytest.raises(UsageError, match="Monte-Carlo samples"):
+        reach_of_simulation(toy, sc, toy.simulate(sc), seed=1)
+    with pytest.raises(UsageError, match="no values of outcome"):
+        reach_of_simulation(toy, sc, toy.simulate(sc, samples=20, seed=1, indicators=["grower"]), seed=1)

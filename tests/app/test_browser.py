@@ -84,3 +84,35 @@ def test_interactive_chart_and_stock_flow_diagram_render(server, browser):
         assert page.get_by_test_id("stException").count() == 0
     finally:
         page.close()
+
+
+_UPLOADER_TEXT = """() => {
+  const dropzone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
+  const shown = e => {  // what a reader sees: the element's own text unless hidden, then its ::after
+    const own = parseFloat(getComputedStyle(e).fontSize) > 0 ? e.innerText : "";
+    const after = getComputedStyle(e, "::after").content;
+    return own + (after && after !== "none" ? JSON.parse(after) : "");
+  };
+  return [shown(dropzone.querySelector('button [data-testid="stMarkdownContainer"] p')),
+          shown(document.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span'))];
+}"""
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("zh", ["上传", "单个文件不超过1MB • TOML"]),
+    ("en", ["Upload", "1MB per file • TOML"]),
+])
+def test_the_uploaders_own_text_is_in_the_apps_language(server, browser, tmp_path, lang, expected):
+    # Issue 13: Streamlit writes "Upload" and "1MB per file" in English only; in Chinese the app
+    # shows its own words in their place (gzsim.ui.uploader_text).
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        page.goto(f"{server}/?lang={lang}", wait_until="domcontentloaded")
+        page.get_by_test_id("stFileUploaderDropzoneInstructions").wait_for(timeout=60_000)
+        page.wait_for_function(f"() => ({_UPLOADER_TEXT})()[0] === {expected[0]!r}", timeout=30_000)
+        assert page.evaluate(_UPLOADER_TEXT) == expected
+        folder = Path(os.environ.get("GZSIM_SCREENSHOTS") or tmp_path)
+        folder.mkdir(parents=True, exist_ok=True)
+        page.get_by_test_id("stSidebar").screenshot(path=str(folder / f"uploader_{lang}.png"))
+    finally:
+        page.close()

@@ -64,14 +64,58 @@ def test_summary_text_is_chinese(brief):
     assert "全部核心目标同时实现的概率" in md
 
 
+DATA_COLUMNS = ["region", "indicator", "period", "value", "unit", "kind", "source", "note"]
+
+
+def _sheets_by_id(path, lang):
+    """The workbook's sheets with their headers checked against ``headers(sheet, ids, lang)`` and
+    replaced by the column ids (the scoreboard's ids are the brief's scoreboard columns)."""
+    from gzsim.brief.excel import headers
+
+    sheets = pd.read_excel(path, sheet_name=None, engine="openpyxl")
+    ids = {"results": RESULTS_COLUMNS, "levers": LEVERS_COLUMNS, "data": DATA_COLUMNS, "provenance": ["key", "value"],
+           "scoreboard": [c for c in REACH_COLUMNS if c in BRIEF_SCOREBOARD] + ["label", "status_text"]}
+    for name, frame in sheets.items():
+        assert list(frame.columns) == headers(name, ids[name], "en" if name == "provenance" else lang), name
+        frame.columns = ids[name]
+    return sheets
+
+
+BRIEF_SCOREBOARD = ["scenario", "target", "year", "measure", "threshold", "median", "p05", "p95", "probability",
+                    "status"]
+
+
+@needs_cjk
+def test_chinese_workbook_headers_and_units_are_chinese(brief):
+    from openpyxl import load_workbook
+
+    from gzsim.charts.strings import has_cjk
+
+    book = load_workbook(brief / "brief.xlsx", read_only=True)
+    for name in ("results", "scoreboard", "levers", "data"):
+        header = [c.value for c in next(book[name].iter_rows(max_row=1))]
+        assert all(has_cjk(h) for h in header), (name, [h for h in header if not has_cjk(h)])
+    assert [c.value for c in next(book["provenance"].iter_rows(max_row=1))] == ["key", "value"]  # read back by id
+    sheets = _sheets_by_id(brief / "brief.xlsx", "zh")
+    # units in the charts' Chinese words: none left in English words ("% of GDP", "1/year", "× 2020 level")
+    for name in ("results", "levers"):
+        units = {u for u in sheets[name]["unit"].dropna().astype(str)}
+        assert not [u for u in units if re.search(r"[a-z]{2,}", u)], (name, units)
+    assert "%（占GDP）" in set(sheets["results"]["unit"]) and "2020年水平的倍数" in set(sheets["levers"]["unit"])
+    assert set(sheets["data"]["kind"]) <= {"统计数据", "统计数据（年度流量）", "年内时点数", "统计下限值"}
+    assert not sheets["data"]["source"].str.contains("press conference").any()
+
+
+def test_english_workbook_keeps_the_column_ids(english_brief):
+    sheets = _sheets_by_id(english_brief / "brief.xlsx", "en")
+    assert "% of GDP" in set(sheets["results"]["unit"])
+
+
 def test_workbook_sheets_and_columns(brief):
-    sheets = pd.read_excel(brief / "brief.xlsx", sheet_name=None, engine="openpyxl")
+    from gzsim.charts import find_cjk_font
+
+    sheets = _sheets_by_id(brief / "brief.xlsx", "zh" if find_cjk_font() else "en")
     assert list(sheets) == ["results", "scoreboard", "levers", "data", "provenance"]
-    assert list(sheets["results"].columns) == RESULTS_COLUMNS
-    assert set(REACH_COLUMNS) <= set(sheets["scoreboard"].columns)
-    assert list(sheets["levers"].columns) == LEVERS_COLUMNS
-    assert list(sheets["data"].columns) == ["region", "indicator", "period", "value", "unit", "kind", "source", "note"]
-    assert list(sheets["provenance"].columns) == ["key", "value"]
     results = sheets["results"]
     assert set(results["scenario"]) == {"baseline", "plan"}
     assert (results["p05"] <= results["median"] + 1e-9).all() and (results["median"] <= results["p95"] + 1e-9).all()
@@ -156,7 +200,8 @@ def test_workbook_numbers_are_formatted_and_keep_full_precision(brief):
     from openpyxl import load_workbook
 
     sheet = load_workbook(brief / "brief.xlsx")["scoreboard"]
-    header = [c.value for c in sheet[1]]
+    header = BRIEF_SCOREBOARD + ["label", "status_text"]  # by position: the headers may be Chinese
+    assert sheet.max_column == len(header)
     probability = sheet.cell(row=2, column=header.index("probability") + 1)
     median = sheet.cell(row=2, column=header.index("median") + 1)
     assert probability.number_format == "0.0%"

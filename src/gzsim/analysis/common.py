@@ -16,7 +16,7 @@ from ..targets import Target, Targets, load_targets
 from .plan_period import measure_of, measure_values, period_for
 
 __all__ = ["resolve_targets", "select_targets", "check_count", "check_probability", "check_seed",
-           "fresh_seed", "met", "target_values"]
+           "fresh_seed", "met", "target_values", "parameter_id", "drawn_input"]
 
 """Lever ids that are scenario inputs (economy, national policy), not municipal levers."""
 
@@ -135,3 +135,28 @@ def met(target: Target, measured: np.ndarray) -> np.ndarray:
         if target.direction == "at_most":
             return measured <= target.threshold
         return measured >= target.threshold
+
+
+def parameter_id(vensim: str) -> str:
+    """The id of a model constant without a catalogue entry, spelled as catalogue ids are
+    (``revenue per high tech firm 2015`` -> ``revenue_per_high_tech_firm_2015``)."""
+    from .. import discrepancy
+    from ..catalogue import vensim_key
+
+    if vensim.startswith(discrepancy.PREFIX):  # the model-error term of an indicator
+        return "discrepancy_" + vensim[len(discrepancy.PREFIX):].strip()
+    return vensim_key(vensim).replace(" ", "_")
+
+
+def drawn_input(catalogue: Any, column: str) -> tuple[str, str]:
+    """(id, kind) by which the analyses' tables name a drawn input (a ``model.draw`` column):
+    a lever's or catalogue parameter's id, else :func:`parameter_id` -- ids only, never a
+    Vensim name beside them in the same table."""
+    for lever in catalogue.levers:
+        if lever.vensim == column:
+            return lever.id, "scenario uncertainty"
+    for u in catalogue.uncertain:
+        if u.vensim == column:
+            return u.id, "uncertain"
+    return parameter_id(column), "uncertain"
+

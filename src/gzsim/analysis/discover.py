@@ -21,7 +21,7 @@ from .._toml import suggest
 from ..errors import UsageError
 from ..provenance import record, targets_hash
 from ..targets import Targets
-from .common import check_count, check_probability, check_seed, met, resolve_targets, \
+from .common import check_count, check_probability, check_seed, drawn_input, met, resolve_targets, \
     select_targets, target_values
 from .distributed import Execution
 from .prim import prim
@@ -93,9 +93,7 @@ def discover(model: Any, scenario: Any, *, samples: int = 5000, seed: int,
     y = np.ones(samples, dtype=bool)
     for t in chosen:
         y &= met(t, target_values(t, out[t.id], runner.years))
-    names = {u.vensim: (u.id, "uncertain") for u in cat.uncertain}
-    names.update({lv.vensim: (lv.id, "scenario uncertainty") for lv in cat.levers})
-    cols = [(lv.id, "lever") for lv in lvs] + [names.get(c, (c, "uncertain")) for c in draws.columns]
+    cols = [(lv.id, "lever") for lv in lvs] + [drawn_input(cat, c) for c in draws.columns]
     x = np.column_stack([*(lever_values[lv.id] for lv in lvs), *(draws[c].to_numpy(float) for c in draws.columns)])
     result = prim(x, y, names=[c[0] for c in cols], alpha=alpha, min_mass=min_mass,
                   min_coverage=min_coverage, n_boxes=n_boxes)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from .. import discrepancy
 
-__all__ = ["Driver", "top_drivers", "acting_inputs", "KINDS"]
+__all__ = ["Driver", "top_drivers", "acting_inputs", "acting_inputs_of", "constant_label", "KINDS"]
 
 #: Kind of a drawn input -> (English, Chinese) label.
 KINDS = {
@@ -54,6 +54,20 @@ class Driver:
 def _parameter_labels() -> dict:
     """Labels of calibrated constants without a catalogue entry (``ui/parameters.toml``)."""
     return tomllib.loads((Path(__file__).parents[1] / "ui" / "parameters.toml").read_text(encoding="utf-8"))
+
+
+def constant_label(name: str, lang: str) -> str | None:
+    """The label of a calibrated constant without a catalogue entry, by its Vensim name or the id
+    the analyses' tables give it (:func:`gzsim.analysis.common.parameter_id`); None if unlabelled."""
+    from .common import parameter_id
+
+    if name.startswith("discrepancy_"):  # as _describe names the model-error term
+        ind = name.removeprefix("discrepancy_")
+        return f"{ind}的模型误差" if lang == "zh" else f"model error in {ind}"
+    for vensim, labels in _parameter_labels().items():
+        if name in (vensim, parameter_id(vensim)):
+            return labels.get(lang) or labels.get("en")
+    return None
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:
@@ -91,19 +105,26 @@ def acting_inputs(model, scenario, draws: pd.DataFrame, indicator: str) -> set[s
     fitted together with one that does, e.g. the S&T SME registration share with the size of
     the firm pool); naming it as a driver would send the reader to the wrong lever.
     """
+    return acting_inputs_of(model, scenario, draws, [indicator])[indicator]
+
+
+def acting_inputs_of(model, scenario, draws: pd.DataFrame, indicators) -> dict[str, set[str]]:
+    """:func:`acting_inputs` of several indicators from one batch (the runs are the same for all)."""
     columns = list(draws.columns)
     # the same for any sample size or seed of one scenario (keyed by its content hash: a lever
     # set to zero can switch a pathway off)
-    key = (indicator, tuple(columns), getattr(scenario, "hash", "") or id(scenario))
+    keys = {i: (i, tuple(columns), getattr(scenario, "hash", "") or id(scenario)) for i in indicators}
     cache = model.__dict__.setdefault("_acting_inputs", {})
-    if key not in cache:
+    missing = [i for i, key in keys.items() if key not in cache]
+    if missing:
         if len(cache) > 256:
             cache.clear()
-        cache[key] = _acting(model, scenario, draws, indicator)
-    return cache[key]
+        for indicator, found in _acting(model, scenario, draws, missing).items():
+            cache[keys[indicator]] = found
+    return {i: cache[key] for i, key in keys.items()}
 
 
-def _acting(model, scenario, draws: pd.DataFrame, indicator: str) -> set[str]:
+def _acting(model, scenario, draws: pd.DataFrame, indicators: list[str]) -> dict[str, set[str]]:
     columns = list(draws.columns)
     base = draws.median(axis=0)
     rows = [base.to_numpy(dtype=float)]
@@ -113,10 +134,14 @@ def _acting(model, scenario, draws: pd.DataFrame, indicator: str) -> set[str]:
             row[j] = end
             rows.append(row)
     frame = pd.DataFrame(rows, columns=columns)
-    out = np.asarray(model.run_batch(scenario, draws=frame, indicators=[indicator])[indicator], float)
-    scale = np.nanmax(np.abs(out[0])) or 1.0
-    moved = np.nanmax(np.abs(out[1:] - out[0]), axis=1) > 1e-9 * scale
-    return {c for j, c in enumerate(columns) if moved[2 * j] or moved[2 * j + 1]}
+    runs = model.run_batch(scenario, draws=frame, indicators=indicators)
+    found = {}
+    for indicator in indicators:
+        out = np.asarray(runs[indicator], float)
+        scale = np.nanmax(np.abs(out[0])) or 1.0
+        moved = np.nanmax(np.abs(out[1:] - out[0]), axis=1) > 1e-9 * scale
+        found[indicator] = {c for j, c in enumerate(columns) if moved[2 * j] or moved[2 * j + 1]}
+    return found
 
 
 def top_drivers(model, draws: pd.DataFrame, values: np.ndarray, k: int = 3,

@@ -37,6 +37,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from ..errors import UsageError
 from ..outside_view import class_indicators, describe_pace, implied_pace, pace_check
 from ..outside_view.meld import ALPHA, MIN_ESS, check_alpha, check_min_ess, meld
 from ..provenance import record, targets_hash
@@ -45,13 +46,13 @@ from ..targets import Targets
 from .common import (check_count, check_seed, met, resolve_targets, select_targets,
                      target_values)
 from .distributed import Execution
-from .drivers import acting_inputs, top_drivers
+from .drivers import acting_inputs, acting_inputs_of, top_drivers
 from .plan_period import Measure, measure_of, period_for, plan_period_values
 from .runner import BatchRunner
 from .weighted import weighted_probability, weighted_quantile
 
-__all__ = ["Status", "reach", "pace_notes", "trust_notes", "meld_notes", "REACH_COLUMNS", "MELD_COLUMNS",
-           "ALL_HEADLINE"]
+__all__ = ["Status", "reach", "reach_of_simulation", "pace_notes", "trust_notes", "meld_notes",
+           "REACH_COLUMNS", "MELD_COLUMNS", "ALL_HEADLINE"]
 
 ALL_HEADLINE = "all_headline"
 REACH_COLUMNS = ["scenario", "target", "year", "measure", "direction", "threshold", "headline",
@@ -205,7 +206,16 @@ def _scenario_rows(runner: BatchRunner, sc: Any, targets: Targets, *, samples: i
     draws = model.draw(sc, samples, np.random.default_rng(seed))
     det = runner.run(sc, n=1, indicators=ids, desc=f"reach {sc.name}")
     mc = runner.run(sc, draws=draws, indicators=ids, desc=f"reach {sc.name}")
-    years = runner.years
+    return _rows(model, sc, chosen, det, mc, draws, runner.years, meld_options)
+
+
+def _rows(model: Any, sc: Any, chosen: Sequence[Any], det: dict[str, np.ndarray], mc: dict[str, np.ndarray],
+          draws: pd.DataFrame, years: np.ndarray,
+          meld_options: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    """The rows of one scenario from its deterministic run *det* and its samples *mc* (of *draws*)."""
+    samples = len(draws)
+    # what drives each headline target: one batch for all of them (the runs are the same)
+    acting_inputs_of(model, sc, draws, list(dict.fromkeys(t.id for t in chosen if t.headline)))
     rows = []
     joint = np.ones(samples, dtype=bool)
     headline = []
@@ -306,12 +316,51 @@ def reach(model: Any, scenarios: Sequence[Any], *, samples: int = 1000, seed: in
     for sc, tg in resolved:
         rows.extend(_scenario_rows(runner, sc, tg, samples=samples, seed=seed, year=year,
                                    meld_options=meld_options))
-    columns = REACH_COLUMNS + (MELD_COLUMNS if outside_view else [])
-    table = pd.DataFrame(rows, columns=columns)
+    return _table(model, rows, resolved, seed=seed, samples=samples, year=year,
+                  meld_options=meld_options)
+
+
+def _table(model: Any, rows: list[dict[str, Any]], resolved: list[tuple[Any, Targets]], *, seed: int,
+           samples: int, year: int | None, meld_options: dict[str, float] | None = None) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=REACH_COLUMNS + (MELD_COLUMNS if meld_options else []))
     table["pace_beyond"] = table["pace_beyond"].astype("boolean")  # missing where no class
-    table.attrs = record(model, scenarios, analysis="reach", seed=seed, samples=samples,
-                             year=year, **({"outside_view": meld_options} if outside_view else {}),
-                             targets={sc.name: tg.name for sc, tg in resolved},
-                             targets_sha256={sc.name: targets_hash(select_targets(tg, year=year, years=model.years))
-                                             for sc, tg in resolved})
+    table.attrs = record(model, [sc for sc, _ in resolved], analysis="reach", seed=seed, samples=samples,
+                         year=year, **({"outside_view": meld_options} if meld_options else {}),
+                         targets={sc.name: tg.name for sc, tg in resolved},
+                         targets_sha256={sc.name: targets_hash(select_targets(tg, year=year, years=model.years))
+                                         for sc, tg in resolved})
     return table
+
+
+def reach_of_simulation(model: Any, scenario: Any, simulation: Any, *, seed: int, year: int | None = None,
+                        targets: Targets | str | os.PathLike | None = None) -> pd.DataFrame:
+    """:func:`reach` of one scenario from its ``model.simulate(scenario, samples=N, seed=seed)`` run.
+
+    The same table as ``reach(model, [scenario], samples=N, seed=seed)`` (the same draws and
+    runs), without running the model again: a caller that also needs the sample paths (the
+    app's charts) runs the batch once.  *seed* is the seed *simulation* was made with (it is
+    recorded in the provenance; the values come from *simulation*).
+
+    Raises
+    ------
+    UsageError
+        *simulation* without samples, with other years than the model's, or without a
+        target's indicator; bad seed or year.
+    """
+    seed = check_seed(seed)
+    samples = len(simulation.draws)
+    if samples < 1 or any(len(v) != samples + 1 for v in simulation.values.values()):
+        raise UsageError("reach needs a simulation with Monte-Carlo samples (model.simulate(..., samples=N, "
+                         "seed=...), N >= 1)")
+    if not np.array_equal(np.asarray(simulation.years), np.asarray(model.years)):
+        raise UsageError("the simulation's years are not the model's: run it with this model")
+    tg = resolve_targets(scenario, targets, model.catalogue)
+    chosen = select_targets(tg, year=year, years=model.years)
+    missing = sorted({t.id for t in chosen} - set(simulation.values))
+    if missing:
+        raise UsageError(f"the simulation has no values of {', '.join(missing)}: simulate every target's indicator")
+    ids = list(dict.fromkeys(t.id for t in chosen))
+    det = {i: simulation.values[i][:1] for i in ids}
+    mc = {i: simulation.values[i][1:] for i in ids}
+    rows = _rows(model, scenario, chosen, det, mc, simulation.draws, np.asarray(model.years, dtype=np.int64))
+    return _table(model, rows, [(scenario, tg)], seed=seed, samples=samples, year=year)

@@ -35,7 +35,7 @@ from ..errors import UsageError
 from ..sampling import MAX_DRAWS, check_sample_count
 from ..provenance import record, targets_hash
 from ..targets import Targets
-from .common import check_count, check_probability, check_seed, met, resolve_targets, \
+from .common import check_count, check_probability, check_seed, drawn_input, met, resolve_targets, \
     select_targets, target_values
 from .distributed import Execution
 from .gsa import morris_analyze, morris_design, sobol_analyze, sobol_design
@@ -106,11 +106,9 @@ def sensitivity_inputs(model: Any, scenario: Any, *, levers: Sequence[str] | Non
     drawn = set(draws.columns)
     specs = [InputSpec(lv.id, "lever", lv.vensim, lv.min, lv.max)
              for lv in cat.levers if lv.id in chosen and lv.vensim not in drawn]
-    names = {u.vensim: (u.id, "uncertain") for u in cat.uncertain}
-    names.update({lv.vensim: (lv.id, "scenario uncertainty") for lv in cat.levers})
     for column in draws.columns:
         sample = np.sort(draws[column].to_numpy(dtype=float))
-        ident, kind = names.get(column, (column, "uncertain"))
+        ident, kind = drawn_input(cat, column)
         specs.append(InputSpec(ident, kind, column, float(sample[0]), float(sample[-1]), sample))
     return specs
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import __version__
 from ..charts import forecast_chart, load_history, save_figure, usable_language
-from ..charts.history import HISTORY_COLUMNS, default_data_file
+from ..charts.history import default_data_file
 from ..charts.strings import text as ui_text
 from ..errors import UsageError
 from ..model import Model
@@ -25,7 +25,7 @@ from ..provenance import dumps, file_sha256, record, summary, targets_hash
 from ..scenario import ResolvedScenario, require_distinct_names
 from ..simulation import Simulation
 from ..targets import Target
-from .excel import levers_table, results_table, write_workbook
+from .excel import data_table, levers_table, results_table, write_workbook
 from .facts import joint_text, paragraphs, short_title
 from .outdir import MARKER, check_out_dir, staged_dir
 from .pdf import Scoreboard, write_pdf
@@ -236,11 +236,10 @@ def build_brief(model: Model, scenarios: Sequence[ResolvedScenario], out: str | 
             label=[labels_by_key.get((r.target, r.measure), ui_text("all_headline", used))
                    for r in board.itertuples()],
             status_text=[ui_text(status_key(s), used) for s in board["status"]])
-        data_sheet = history[HISTORY_COLUMNS] if history is not None else pd.DataFrame(columns=HISTORY_COLUMNS)
         write_workbook(tmp / "brief.xlsx", {
             "results": results_table(sims, catalogue, used), "scoreboard": score_sheet,
-            "levers": levers_table(scenarios, catalogue, used), "data": data_sheet,
-        }, provenance)
+            "levers": levers_table(scenarios, catalogue, used), "data": data_table(history, used),
+        }, provenance, lang=used)
         (tmp / "summary.md").write_text(_markdown(title, subtitle, board, ordered, names, labels, joint, paras,
                                                   used, provenance), encoding="utf-8")
         (tmp / MARKER).write_text(dumps(provenance, indent=2) + "\n", encoding="utf-8")

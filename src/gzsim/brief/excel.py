@@ -12,11 +12,14 @@ import pandas as pd
 
 from ..catalogue import Catalogue
 from ..charts.data import indicator_series
+from ..charts.history import HISTORY_COLUMNS
+from ..charts.strings import source_in, text, unit_name
 from ..output import excel_writer, provenance_sheet, text_not_formulas
 from ..simulation import Simulation
 from ..scenario import ResolvedScenario
 
-__all__ = ["RESULTS_COLUMNS", "LEVERS_COLUMNS", "results_table", "levers_table", "write_workbook"]
+__all__ = ["RESULTS_COLUMNS", "LEVERS_COLUMNS", "results_table", "levers_table", "data_table", "headers",
+           "write_workbook"]
 
 RESULTS_COLUMNS = ["scenario", "year", "indicator", "label", "unit", "median", "p05", "p25", "p75", "p95",
                    "deterministic"]
@@ -32,7 +35,7 @@ def results_table(sims: Sequence[Simulation], catalogue: Catalogue, lang: str) -
             q = s.quantiles()
             parts.append(pd.DataFrame({
                 "scenario": s.scenario, "year": s.years, "indicator": indicator.id,
-                "label": indicator.label(lang), "unit": indicator.unit,
+                "label": indicator.label(lang), "unit": unit_name(indicator.unit, lang),
                 **{k: q[k] for k in ("median", "p05", "p25", "p75", "p95")},
                 "deterministic": s.deterministic,
             }))
@@ -64,7 +67,7 @@ def levers_table(scenarios: Sequence[ResolvedScenario], catalogue: Catalogue, la
             set_here = lever.id in sc.set_levers
             dist = sc.uncertainty.get(lever.id)
             rows.append({
-                "scenario": sc.name, "lever": lever.id, "label": lever.label(lang), "unit": lever.unit,
+                "scenario": sc.name, "lever": lever.id, "label": lever.label(lang), "unit": unit_name(lever.unit, lang),
                 "value": value if is_constant else np.nan,
                 "time_path": "" if is_constant else _describe(value),
                 "set_by_scenario": set_here,
@@ -75,11 +78,42 @@ def levers_table(scenarios: Sequence[ResolvedScenario], catalogue: Catalogue, la
     return pd.DataFrame(rows, columns=LEVERS_COLUMNS)
 
 
-def _autosize(ws, frame: pd.DataFrame) -> None:
+def data_table(history: pd.DataFrame | None, lang: str) -> pd.DataFrame:
+    """The observations used (:data:`HISTORY_COLUMNS`); in Chinese with the charts' words for the
+    units, kinds and source names (an observation unit without a translation stays as written)."""
+    if history is None:
+        return pd.DataFrame(columns=HISTORY_COLUMNS)
+    frame = history[HISTORY_COLUMNS].copy()
+    if lang == "zh":
+        frame["unit"] = [unit_name(u, lang) if isinstance(u, str) else u for u in frame["unit"]]
+        frame["kind"] = [_kind(k, lang) for k in frame["kind"]]
+        frame["source"] = [source_in(v, lang) if isinstance(v, str) else v for v in frame["source"]]
+    return frame
+
+
+def _kind(kind: Any, lang: str) -> Any:
+    try:
+        return text(f"kind_{kind}", lang)
+    except KeyError:  # a kind the charts do not name: as written
+        return kind
+
+
+def headers(sheet: str, columns: Sequence[str], lang: str) -> list[str]:
+    """The header row of *sheet* in *lang*: the column ids in English (scripts read them), the
+    ``[columns.zh]`` names of ``templates.toml`` in Chinese (``sheet.column`` first)."""
+    if lang != "zh":
+        return [str(c) for c in columns]
+    from .text import _templates
+
+    names = _templates()["columns"]["zh"]
+    return [names.get(f"{sheet}.{c}", names.get(str(c), str(c))) for c in columns]
+
+
+def _autosize(ws, frame: pd.DataFrame, header: Sequence[str]) -> None:
     from openpyxl.utils import get_column_letter
 
-    for i, column in enumerate(frame.columns, start=1):
-        cells = [str(column)] + [str(v) for v in frame[column].head(500)]
+    for i, (column, name) in enumerate(zip(frame.columns, header), start=1):
+        cells = [str(name)] + [str(v) for v in frame[column].head(500)]
         # CJK characters are about twice as wide as Latin ones in Excel's default font.
         width = max(sum(2 if ord(ch) > 0x2e80 else 1 for ch in c) for c in cells)
         ws.column_dimensions[get_column_letter(i)].width = min(max(8, width + 2), 60)
@@ -115,14 +149,22 @@ def format_numbers(ws, frame: pd.DataFrame) -> None:
 
 
 def write_workbook(path: str | os.PathLike[str], sheets: Mapping[str, pd.DataFrame],
-                   provenance: Mapping[str, Any]) -> Path:
-    """Write *sheets* (name -> frame, in order) and a ``provenance`` sheet (key, value as JSON)."""
+                   provenance: Mapping[str, Any], lang: str = "en") -> Path:
+    """Write *sheets* (name -> frame, in order) and a ``provenance`` sheet (key, value as JSON).
+
+    Headers in *lang* (:func:`headers`); the provenance sheet keeps ``key``/``value``, which
+    :func:`gzsim.output.read_results` reads back.
+    """
     path = Path(path)
     prov = provenance_sheet(provenance)  # as in results workbooks: gzsim.output.read_results reads it
     with excel_writer(path) as writer:
         for name, frame in [*sheets.items(), ("provenance", prov)]:
             frame.to_excel(writer, sheet_name=name, index=False)
-            _autosize(writer.sheets[name], frame)
-            format_numbers(writer.sheets[name], frame)
+            ws = writer.sheets[name]
+            header = headers(name, list(frame.columns), "en" if name == "provenance" else lang)
+            for cell, title in zip(ws[1], header):
+                cell.value = title
+            _autosize(ws, frame, header)
+            format_numbers(ws, frame)  # by the column ids, whatever the header says
         text_not_formulas(writer.book)  # names and titles from scenario files stay text
     return path

@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LANGS", "text", "unit_label", "latin_only", "has_cjk", "load_strings", "source_in"]
+__all__ = ["LANGS", "text", "unit_label", "unit_name", "latin_only", "has_cjk", "load_strings", "source_in"]
 
 LANGS = ("en", "zh")
 _FILE = Path(__file__).with_name("strings.toml")
@@ -53,6 +53,14 @@ def text(key: str, lang: str, **fields: Any) -> str:
 def unit_label(unit: str, lang: str) -> str:
     """A catalogue unit as shown in *lang* (the unit itself when not translated)."""
     return load_strings()["units"].get(_check_lang(lang), {}).get(unit, unit)
+
+
+def unit_name(unit: str, lang: str) -> str:
+    """A catalogue unit on its own, as a table column shows it: :func:`unit_label`, except that a
+    multiple of a level, written before its number in Chinese (2020年水平的1.5倍), is named as
+    such (2020年水平的倍数)."""
+    label = unit_label(unit, lang)
+    return f"{label}倍数" if lang == "zh" and unit.startswith("×") and label != unit else label
 
 
 def has_cjk(value: str) -> bool:

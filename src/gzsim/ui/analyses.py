@@ -33,10 +33,12 @@ class AnalysisView:
 
 def input_label(catalogue: Any, name: str, lang: str) -> str:
     """A lever, uncertain parameter or model constant by its label (ids and Vensim names alike)."""
+    from ..analysis.drivers import constant_label
+
     for item in (*catalogue.levers, *catalogue.uncertain):
         if name in (item.id, item.vensim):
             return item.label(lang)
-    return name
+    return constant_label(name, lang) or name
 
 
 def _target_labels(scenario: Any, lang: str) -> dict[tuple[str, str], str]:

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ..analysis import reach
+from ..analysis.reach import reach_of_simulation
 from ..scenario import with_levers
 from .upload import UploadedScenario, resolve_upload
 
@@ -60,9 +61,22 @@ def reach_of(model: Any, scenario: Any, *, samples: int = SAMPLES, seed: int = S
     return reach(model, [scenario], samples=samples, seed=seed)
 
 
-def simulation_of(model: Any, scenario: Any, name: str, *, samples: int = SAMPLES, seed: int = SEED):
-    """``model.simulate`` of one resolved scenario, renamed *name* (the chart legend)."""
-    return replace(model.simulate(scenario, samples=samples, seed=seed), scenario=name)
+def batch_of(model: Any, scenario: Any, *, samples: int = SAMPLES, seed: int = SEED):
+    """The one Monte-Carlo batch of a setting (``model.simulate``, every indicator): the scoreboard
+    (:func:`scoreboard_of`) and the charts both read it, so a slider move runs the model once."""
+    return model.simulate(scenario, samples=samples, seed=seed)
+
+
+def scoreboard_of(model: Any, scenario: Any, batch: Any, *, seed: int = SEED) -> pd.DataFrame:
+    """:func:`reach_of` from *batch* (:func:`batch_of` with *seed*): the same table, no new runs."""
+    return reach_of_simulation(model, scenario, batch, seed=seed)
+
+
+def simulation_of(model: Any, scenario: Any, name: str, *, samples: int = SAMPLES, seed: int = SEED,
+                  batch: Any = None):
+    """``model.simulate`` of one resolved scenario (or its *batch*), renamed *name* (the chart legend)."""
+    return replace(batch if batch is not None else batch_of(model, scenario, samples=samples, seed=seed),
+                   scenario=name)
 
 
 def record_of(model: Any, scenario: Any, baseline: Any, overrides: Overrides) -> dict[str, Any]:

@@ -211,7 +211,8 @@ def run_sampler(log_post, center: np.ndarray, bounds: np.ndarray, budget: Budget
         walkers, k, target, vectorize=True,
         moves=[(emcee.moves.DEMove(), DE_SHARE), (emcee.moves.StretchMove(), 1.0 - DE_SHARE)])
     sampler.random_state = np.random.RandomState(int(rng.integers(2**32))).get_state()
-    sampler.run_mcmc(to_z(x0), stored * record, thin_by=record, progress=False)
+    # emcee makes `iterations * thin_by` proposals and stores `iterations` rows
+    sampler.run_mcmc(to_z(x0), stored, thin_by=record, progress=False)
     z_chain = sampler.get_chain()
     chain = to_theta(z_chain.reshape(-1, k)).reshape(z_chain.shape)
     lp_chain = sampler.get_log_prob()

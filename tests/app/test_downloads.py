@@ -77,3 +77,14 @@ def test_workbook_and_charts_carry_the_record(model, sim, tmp_path):
         path.write_bytes(chart_png(model, "rd_intensity", [sim], targets, load_history(), "en", format=fmt,
                                    provenance=record))
         assert read_figure(path) == record
+
+
+def test_chinese_workbook_has_chinese_headers_and_keeps_its_numbers(model, sim):
+    board = reach(model, [model.load_scenario(scenarios_dir() / "plan.toml")], samples=50, seed=1)
+    record = {"scenario": "plan"}
+    en = pd.read_excel(io.BytesIO(workbook_bytes([sim], model.catalogue, "en", board, record)), sheet_name=None)
+    zh = pd.read_excel(io.BytesIO(workbook_bytes([sim], model.catalogue, "zh", board, record)), sheet_name=None)
+    assert "实现概率" in zh["scoreboard"].columns and "probability" in en["scoreboard"].columns
+    assert "中位数" in zh["results"].columns and "median" in en["results"].columns
+    assert list(zh["provenance"].columns) == ["key", "value"]  # read back by gzsim
+    assert zh["scoreboard"]["实现概率"].tolist() == en["scoreboard"]["probability"].tolist()

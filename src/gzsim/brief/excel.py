@@ -156,15 +156,21 @@ def write_workbook(path: str | os.PathLike[str], sheets: Mapping[str, pd.DataFra
     :func:`gzsim.output.read_results` reads back.
     """
     path = Path(path)
-    prov = provenance_sheet(provenance)  # as in results workbooks: gzsim.output.read_results reads it
     with excel_writer(path) as writer:
-        for name, frame in [*sheets.items(), ("provenance", prov)]:
-            frame.to_excel(writer, sheet_name=name, index=False)
-            ws = writer.sheets[name]
-            header = headers(name, list(frame.columns), "en" if name == "provenance" else lang)
-            for cell, title in zip(ws[1], header):
-                cell.value = title
-            _autosize(ws, frame, header)
-            format_numbers(ws, frame)  # by the column ids, whatever the header says
-        text_not_formulas(writer.book)  # names and titles from scenario files stay text
+        write_sheets(writer, sheets, provenance, lang)
     return path
+
+
+def write_sheets(writer, sheets: Mapping[str, pd.DataFrame], provenance: Mapping[str, Any],
+                 lang: str = "en") -> None:
+    """:func:`write_workbook`'s sheets into an open ``excel_writer`` (the app writes to bytes)."""
+    prov = provenance_sheet(provenance)  # as in results workbooks: gzsim.output.read_results reads it
+    for name, frame in [*sheets.items(), ("provenance", prov)]:
+        frame.to_excel(writer, sheet_name=name, index=False)
+        ws = writer.sheets[name]
+        header = headers(name, list(frame.columns), "en" if name == "provenance" else lang)
+        for cell, title in zip(ws[1], header):
+            cell.value = title
+        _autosize(ws, frame, header)
+        format_numbers(ws, frame)  # by the column ids, whatever the header says
+    text_not_formulas(writer.book)  # names and titles from scenario files stay text

@@ -139,17 +139,11 @@ def workbook_bytes(simulations: Sequence[Any], catalogue: Any, lang: str, scoreb
 
     The ``results`` sheet is :func:`gzsim.brief.results_table`, the same as the briefing pack's.
     """
-    from ..brief.excel import format_numbers, results_table
-    from ..output import excel_writer, provenance_sheet, text_not_formulas
+    from ..brief.excel import results_table, write_sheets
+    from ..output import excel_writer
 
-    prov = provenance_sheet(provenance)
     buffer = io.BytesIO()
-    with excel_writer(buffer) as writer:
-        results = results_table(list(simulations), catalogue, lang)
-        results.to_excel(writer, sheet_name="results", index=False)
-        scoreboard.to_excel(writer, sheet_name="scoreboard", index=False)
-        format_numbers(writer.sheets["results"], results)  # rounded to read, full precision kept
-        format_numbers(writer.sheets["scoreboard"], scoreboard)
-        prov.to_excel(writer, sheet_name="provenance", index=False)
-        text_not_formulas(writer.book)
+    with excel_writer(buffer) as writer:  # headers in *lang*, as in the briefing pack's workbook
+        write_sheets(writer, {"results": results_table(list(simulations), catalogue, lang),
+                              "scoreboard": scoreboard}, provenance, lang)
     return buffer.getvalue()

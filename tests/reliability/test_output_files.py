@@ -80,7 +80,13 @@ def test_a_signal_during_the_write_leaves_nothing_behind(tmp_path, monkeypatch, 
         os.kill(os.getpid(), sig)  # ...then the signal, as from `kill` or Ctrl-C
 
     monkeypatch.setattr(pd.DataFrame, "to_excel" if suffix == ".xlsx" else "to_csv", half_then_signal)
-    code = main(["run", "baseline", "--calibration", "none", "--out", f"o{suffix}"])
+    # Ctrl-C as an interactive shell delivers it: a process started in the background by a
+    # non-interactive shell inherits SIGINT ignored (and Python then leaves it so)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        code = main(["run", "baseline", "--calibration", "none", "--out", f"o{suffix}"])
+    finally:
+        signal.signal(signal.SIGINT, previous)
     err = capsys.readouterr().err
     assert code == 128 + sig and "Traceback" not in err and "no output written" in err
     assert sorted(os.listdir(tmp_path)) == [f"o{suffix}"] and Path(f"o{suffix}").read_text() == "OLD\n"

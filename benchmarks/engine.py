@@ -158,9 +158,9 @@ def main(argv=None) -> None:
     print(f"{'compiled runner, first use (numba or its cache)':{width}}{jit_first:12.4f}"
           f"     ({'numba' if jit.available() else 'off: numpy runner only'})")
     print(f"{'PySD one run (median)':{width}}{pysd_one:12.4f}")
-    print(f"{'fast engine one run (median)':{width}}{fast_one:12.4f}     (goal <= 0.0003)")
+    print(f"{'fast engine one run (median)':{width}}{fast_one:12.5f}     (goal <= 0.0003)")
     print(f"{f'fast engine 32 sets x {len(small_columns)} outputs (median)':{width}}"
-          f"{batch_small:12.4f}     (goal <= 0.001)")
+          f"{batch_small:12.5f}     (goal <= 0.001)")
     print(f"{f'fast engine {args.n:,} sets, under tracemalloc':{width}}{batch_first:12.4f}")
     print(f"{f'fast engine {args.n:,} sets (median)':{width}}{batch:12.4f}")
     print(f"{f'PySD {args.n:,} runs (estimated)':{width}}{pysd_one * args.n:12.1f}")

@@ -100,3 +100,16 @@ def _reference_with_one_pace(tmp_path):
 def test_bad_input_gives_a_clear_error(tmp_path, call, message):
     with pytest.raises(UsageError, match=message):
         call(tmp_path)
+
+
+def test_weights_keeping_too_small_a_share_of_the_draws_are_refused():
+    """Above the absolute floor but under 5 % of the draws: the tail of the ensemble decides."""
+    from gzsim.outside_view.meld import MIN_ESS_SHARE
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(0.12, 0.08, 10_000)  # firm-like paces; the class sits at 36-65 %/year
+    m = meld("high_tech_firms", x)
+    assert MIN_ESS < m.ess < MIN_ESS_SHARE * len(x)  # as on the real ensemble (104 of 10,000)
+    assert not m.usable and f"below {MIN_ESS_SHARE * len(x):g}" in m.note
+    small = meld("rd_intensity", rng.normal(0.13, 0.03, 10_000))
+    assert small.usable and small.ess >= MIN_ESS_SHARE * 10_000

@@ -172,6 +172,7 @@ def run_engine(text: str, folder: Path) -> Outcome:
     try:
         with np.errstate(all="ignore"):
             model = compile_model(path, cache=False)
+            model.use_jit = False  # the Python-float pass below must run as Python floats
             df = model.run()
     except EngineError as exc:
         return Outcome(error=exc)

@@ -186,3 +186,11 @@ def test_random_models_compiled_equal_numpy(tmp_path, hot_at_once, monkeypatch):
                                        equal_nan=True, err_msg=f"{column}\n{text}")
 
     agree()
+
+
+def test_a_model_can_keep_to_the_numpy_runners(hot_at_once):
+    model = compile_model(MODELS / "integ.mdl", cache=False)
+    model.use_jit = False
+    model.run_batch({}, n=2)
+    model.run()
+    assert not model._jits

@@ -102,6 +102,8 @@ class CompiledModel:
     """
 
     name = "fast"
+    #: Run hot plans compiled (:mod:`.jit`); False keeps every run on the numpy/Python runners.
+    use_jit = True
 
     def __init__(self, ir: ModelIR):
         self._ir = ir
@@ -277,7 +279,7 @@ class CompiledModel:
 
     def _jit(self, outputs: tuple, prep: _Prepared, plan, helpers, flags):
         """The compiled runner of a hot plan, or None (see :mod:`.jit`)."""
-        if prep.tables or not jit.available() or any(
+        if not self.use_jit or prep.tables or not jit.available() or any(
                 flags.get(k, False) and self._ir.statefuls[k].kind in jit.INT_SENSITIVE
                 for k in helpers):
             return None

@@ -88,6 +88,8 @@ def normalise(name: str, value, batch: bool, path=None):
     EngineError
         For values of the wrong type or shape.
     """
+    if batch and type(value) is np.ndarray and value.ndim == 1:  # the common case, first
+        return "const", np.asarray(value, dtype=float)
     if isinstance(value, pd.Series):
         try:
             return "series", TimeSeriesParam.from_series(value)

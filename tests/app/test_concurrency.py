@@ -2,7 +2,7 @@
 
 Streamlit serves every session from one process, in threads, with one shared (never mutated) model
 from st.cache_resource. The main check uses the real thing: one ``streamlit run app.py`` server and
-10 headless-Chromium pages opened at the same time, each with its own share link; every page must
+20 headless-Chromium pages opened at the same time, each with its own share link; every page must
 show the numbers of its own settings, and the server's memory must not grow with each new wave of
 sessions. Two lighter checks stay: interleaved AppTest sessions each keep their own numbers, and the
 app's computations run concurrently on the shared model give the same numbers as run alone.
@@ -37,13 +37,13 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 BASELINE = str(ROOT / "scenarios" / "baseline.toml")
 VALUES = [0.0, 0.05, 0.15, 0.2, 0.3]  # S&T budget growth, one per session
-SESSIONS = 10  # pages open at the same time, per wave
+SESSIONS = 20  # pages open at the same time, per wave
 # Server memory a wave of SESSIONS new sessions may add. What a session itself must keep is small
 # (its widget states, its last messages); what is shared is capped (st.cache_data max_entries).
 # 4 MiB a session is less than the one results CSV (~6 MiB at 500 samples) that each session held
 # before the downloads were deferred (waves then grew by 440-620 MiB), so any per-session copy of
-# the results fails this, and leaves room for what the allocator keeps after 10 script runs at
-# once. Measured on 2 cores with 20 sessions a wave: 10-43 MiB a wave (0.5-2.2 MiB a session).
+# the results fails this, and leaves room for what the allocator keeps after 20 script runs at
+# once. Measured on 2 cores: 10-43 MiB a wave (0.5-2.2 MiB a session).
 PER_SESSION_MIB = 4.0
 # Candidate settings of the pages: the award for new high-tech firms moves the joint headline
 # probability most, so most of its values give different numbers (two pages showing the same
@@ -117,7 +117,7 @@ def context():
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM),
-            # 10 pages at once are 10 tabs: keep the ones not in front from being throttled.
+            # 20 pages at once are 20 tabs: keep the ones not in front from being throttled.
             args=[*CHROMIUM_ARGS, "--disable-dev-shm-usage", "--disable-background-timer-throttling",
                   "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"])
         try:

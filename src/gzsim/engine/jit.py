@@ -8,8 +8,8 @@ it to machine code.  Every operation is the numpy runner's, in the same order (t
 in :mod:`.jitlib`), so results agree to the last bit in practice and are tested against it.
 
 Compiled only when numba is installed and the plan is hot (:data:`HOT_CALLS`), since compiling
-takes about a second; the source goes to a file in the user's cache folder so numba's own
-cache makes the next process load it in milliseconds.  Plans with a construct handled here
+takes 1-5 seconds; the source goes to a file in the user's cache folder so numba's own
+cache makes the next process load it in under a second.  Plans with a construct handled here
 (every stateful kind of the engine, interpolated lookups, constant and time-series
 parameters) compile; any other plan, and any run whose inputs the numpy runner
 would refuse, goes to the numpy runner, which stays the reference and the fallback.

@@ -74,7 +74,7 @@ BROKEN = '''
 [[check]]
 id = "knowledge_grows_without_rd"
 description = "deliberately wrong: the knowledge stock keeps growing with no R&D"
-condition = { variables = { "real RD expenditure" = 0 }, from = 2020 }
+condition = { variables = { "real RD expenditure" = { value = 0, from = 2020 }, "gestation delay" = 1 } }
 [[check.expect]]
 variable = "knowledge stock"
 expect = "non_decreasing"

@@ -194,3 +194,11 @@ def test_a_model_can_keep_to_the_numpy_runners(hot_at_once):
     model.run_batch({}, n=2)
     model.run()
     assert not model._jits
+
+
+def test_renaming_one_results_axes_leaves_the_next_result_alone():
+    model = compile_model(MODELS / "integ.mdl", cache=False)
+    first = model.run()
+    first.index.name, first.columns.name = "year", "variable"
+    second = model.run()
+    assert second.index.name == "time" and second.columns.name is None

@@ -424,8 +424,10 @@ class CompiledModel:
         else:
             for j in fixed:
                 data[:, j] = np.asarray(statics[outputs[j]], dtype=float).ravel()
-        return pd.DataFrame(data, index=self._time_index(saved),
-                            columns=self._column_index(tuple(labels)))
+        # shallow copies of the cached indexes: a caller renaming one result's axis must not
+        # rename the next result's
+        return pd.DataFrame(data, index=self._time_index(saved).copy(),
+                            columns=self._column_index(tuple(labels)).copy())
 
     def _layout(self, outputs: tuple, dynamic: tuple, statics) -> tuple:
         """Where each output of :meth:`run` comes from: (moving columns, their sources in the
@@ -448,7 +450,7 @@ class CompiledModel:
     def _time_index(self, saved: np.ndarray) -> pd.Index:
         key = saved.tobytes()
         index = self._indexes.get(key)
-        if index is None:   # Index objects are immutable: one per grid is shared
+        if index is None:   # built once per grid (run() hands out copies)
             if len(self._indexes) >= _MAX_RUNNERS:
                 self._indexes.clear()
             index = self._indexes[key] = pd.Index(saved, name="time")

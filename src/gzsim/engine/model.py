@@ -26,6 +26,7 @@ from .graph import Analysis, refs
 from .lookups import constant_lookup, interp_grid, scalar_lookup, vector_lookup
 from .params import normalise
 from .pysdtypes import int_initialised
+from .results import FrameShapes, StaticRows
 from .statefuls import SCALAR_CLASSES, VECTOR_CLASSES
 from .timing import control_values, evaluate_constant, time_grid
 from .translate import ModelIR, _loose_key, clean_key
@@ -58,13 +59,6 @@ def _pysd_identifier(name: str) -> str:
     elif s.startswith("_"):
         s = "nvs" + s
     return re.sub(r"[_]+", "_", s)
-
-
-class _StaticRows(dict):
-    """Static outputs of a compiled run: node -> values, with all of them as one array."""
-
-    rows: np.ndarray
-    ids: list
 
 
 @dataclass
@@ -140,7 +134,7 @@ class CompiledModel:
         self._calls: dict = {}      # plan key -> calls so far (see jit.HOT_CALLS)
         self._jits: dict = {}       # plan key -> jit.JitRunner, or None where not compiled
         self._records: dict = {}    # time grid -> record flags as an array
-        self._indexes: dict = {}    # result row and column indexes, shared (immutable)
+        self._frames = FrameShapes(_MAX_RUNNERS)
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -316,8 +310,7 @@ class CompiledModel:
         if result is None:
             return None
         OUT, STAT = result
-        statics = _StaticRows(zip(runner.static_out, STAT))
-        statics.rows, statics.ids = STAT, runner.static_out
+        statics = StaticRows(runner.static_out, STAT)
         # (outputs, times, sets): out[j] is a (times, sets) view, as the numpy runner's
         return plan, runner.dynamic, OUT.transpose(0, 2, 1), statics, saved
 
@@ -415,54 +408,7 @@ class CompiledModel:
             out = [o[:, 0] for o in out]
         if isinstance(out, list):
             out = np.column_stack(out) if out else np.empty((len(saved), 0))
-        moving, source, fixed, rows = self._layout(tuple(outputs), tuple(dynamic), statics)
-        data = np.empty((len(saved), len(outputs)))
-        if moving:
-            data[:, moving] = out[:, source]
-        if isinstance(statics, _StaticRows) and fixed:
-            data[:, fixed] = statics.rows[rows, 0]
-        else:
-            for j in fixed:
-                data[:, j] = np.asarray(statics[outputs[j]], dtype=float).ravel()
-        # shallow copies of the cached indexes: a caller renaming one result's axis must not
-        # rename the next result's
-        return pd.DataFrame(data, index=self._time_index(saved).copy(),
-                            columns=self._column_index(tuple(labels)).copy())
-
-    def _layout(self, outputs: tuple, dynamic: tuple, statics) -> tuple:
-        """Where each output of :meth:`run` comes from: (moving columns, their sources in the
-        dynamic outputs, static columns, their rows in a compiled run's static array)."""
-        ids = tuple(statics.ids) if isinstance(statics, _StaticRows) else ()
-        key = (outputs, dynamic, ids)
-        layout = self._indexes.get(key)
-        if layout is None:
-            where = {i: j for j, i in enumerate(dynamic)}
-            row = {i: r for r, i in enumerate(ids)}
-            moving = [j for j, i in enumerate(outputs) if i in where]
-            fixed = [j for j, i in enumerate(outputs) if i not in where]
-            layout = (moving, [where[outputs[j]] for j in moving], fixed,
-                      [row[outputs[j]] for j in fixed] if ids else [])
-            if len(self._indexes) >= _MAX_RUNNERS:
-                self._indexes.clear()
-            self._indexes[key] = layout
-        return layout
-
-    def _time_index(self, saved: np.ndarray) -> pd.Index:
-        key = saved.tobytes()
-        index = self._indexes.get(key)
-        if index is None:   # built once per grid (run() hands out copies)
-            if len(self._indexes) >= _MAX_RUNNERS:
-                self._indexes.clear()
-            index = self._indexes[key] = pd.Index(saved, name="time")
-        return index
-
-    def _column_index(self, labels: tuple) -> pd.Index:
-        index = self._indexes.get(labels)
-        if index is None:
-            if len(self._indexes) >= _MAX_RUNNERS:
-                self._indexes.clear()
-            index = self._indexes[labels] = pd.Index(list(labels))
-        return index
+        return self._frames.frame(outputs, labels, dynamic, out, statics, saved)
 
     def run_batch(self, params=None, return_columns=None, *, n=None, initial_time=None,
                   final_time=None, time_step=None, saveper=None) -> dict:

@@ -180,8 +180,7 @@ def test_concurrent_browser_sessions_get_their_own_results_in_bounded_memory(ser
                        _distinct_settings(model, {"st_budget_growth": 0.2}, SESSIONS)]  # all new
     # warm-up: the model loaded, the baseline cached, the hot plans compiled (once per server;
     # numba's compiler holds ~100 MiB, which is not what a session costs)
-    for s in warm_up:
-        _wave(context, url, [s])
+    _wave(context, url, warm_up)
     time.sleep(1)
     rss = [_rss_mib(pid)]
     for settings in waves:

@@ -34,8 +34,9 @@ from .translate import INIT_ROLES, OUT_ROLES, STEP_ROLES, ModelIR, clean_key
 
 __all__ = ["available", "supported", "JitRunner", "HOT_CALLS"]
 
-#: Calls of one plan before it is compiled: one-off runs never pay the compile time.
-HOT_CALLS = 3
+#: Calls of one plan before it is compiled: one-off and occasional runs never pay the compile
+#: time (1-5 s); calibrations, analyses and a session of slider moves do.
+HOT_CALLS = 10
 #: Stateful kinds compiled here.
 KINDS = frozenset({"integ", "initial", "delay", "delayn", "delayfixed", "smooth", "trend",
                    "forecast", "sample"})

@@ -175,9 +175,10 @@ def _cpu_seconds(pid: int) -> float:
 def test_concurrent_browser_sessions_get_their_own_results_in_bounded_memory(server, context):
     url, pid = server
     model = gzsim.load_model()
+    # one wave of new settings after the warm-up (a second wave measured the same growth,
+    # 41-48 MiB, and cost 70 s of the suite)
     warm_up, *waves = [_distinct_settings(model, {"st_budget_growth": 0.1}, jit.HOT_CALLS),
-                       _distinct_settings(model, {}, SESSIONS),
-                       _distinct_settings(model, {"st_budget_growth": 0.2}, SESSIONS)]  # all new
+                       _distinct_settings(model, {}, SESSIONS)]
     # warm-up: the model loaded, the baseline cached, the hot plans compiled (once per server;
     # numba's compiler holds ~100 MiB, which is not what a session costs)
     _wave(context, url, warm_up)
@@ -193,7 +194,7 @@ def test_concurrent_browser_sessions_get_their_own_results_in_bounded_memory(ser
         time.sleep(1)  # the last script runs finish
         rss.append(_rss_mib(pid))
         print(f"wave of {SESSIONS}: {elapsed:.1f} s, server CPU {cpu:.1f} s, VmRSS {rss[-1]:.0f} MiB")
-    print("server VmRSS after warm-up, wave 1, wave 2 (MiB):", [round(r) for r in rss])
+    print("server VmRSS after the warm-up and after each wave (MiB):", [round(r) for r in rss])
     growth = np.diff(rss)
     assert (growth <= SESSIONS * PER_SESSION_MIB).all(), \
         f"server memory grew by {growth.round()} MiB per wave of {SESSIONS} sessions (VmRSS {np.round(rss)})"

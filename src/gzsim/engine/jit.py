@@ -30,6 +30,7 @@ import numpy as np
 from .codegen import _MAX_DEPTH, INLINE_KINDS, _Emitter, check_source
 from .functions import FUNCTION_HELPERS
 from .graph import Plan
+from .lookups import interp_grid
 from .translate import INIT_ROLES, OUT_ROLES, STEP_ROLES, ModelIR, clean_key
 
 __all__ = ["available", "supported", "JitRunner", "HOT_CALLS"]
@@ -330,6 +331,23 @@ class JitRunner:
                 self._defaults.clear()
             self._defaults[key] = column
         return column
+
+    def run(self, ir: ModelIR, defaults: dict, consts: dict, series: dict, n: int, control: dict,
+            grid: tuple):
+        """Run *n* sets: *consts* and *series* the prepared overrides, *grid* the time grid.
+
+        ``(OUT, STAT)`` as :meth:`__call__`, or None where the numpy runner must decide.
+        """
+        times, tarr, record, saved = grid
+        P = np.repeat(self.slot_defaults(ir, defaults, control)[:, None], n, axis=1)
+        for i in self.slot_rows.keys() & consts.keys():
+            P[self.slot_rows[i]] = consts[i]
+        TS = np.empty((len(self.plan.series), len(times), n))
+        for j, i in enumerate(self.plan.series):
+            path = interp_grid(times, series[i].times, series[i].values)
+            TS[j] = path[:, None] if path.ndim == 1 else path
+        return self(P, tarr, np.array(record, dtype=np.bool_), control["time_step"], TS,
+                    len(saved))
 
     def __call__(self, P: np.ndarray, T: np.ndarray, REC: np.ndarray, dt: float,
                  TS: np.ndarray, n_saved: int):

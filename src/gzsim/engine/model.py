@@ -133,7 +133,6 @@ class CompiledModel:
         self._int_flags: dict = {}
         self._calls: dict = {}      # plan key -> calls so far (see jit.HOT_CALLS)
         self._jits: dict = {}       # plan key -> jit.JitRunner, or None where not compiled
-        self._records: dict = {}    # time grid -> record flags as an array
         self._frames = FrameShapes(_MAX_RUNNERS)
         self._lock = threading.Lock()
 
@@ -292,27 +291,15 @@ class CompiledModel:
             return self._jits[key]
 
     def _execute_jit(self, runner, plan, prep: _Prepared, control: dict):
-        times, tarr, record, saved = self._grid(control)
-        n = prep.n
-        P = np.repeat(runner.slot_defaults(self._ir, self._defaults, control)[:, None], n, axis=1)
-        for i in runner.slot_rows.keys() & prep.consts.keys():
-            P[runner.slot_rows[i]] = prep.consts[i]
-        TS = np.empty((len(plan.series), len(times), n))
-        for j, i in enumerate(plan.series):
-            ts = prep.series[i]
-            grid = interp_grid(times, ts.times, ts.values)
-            TS[j] = grid[:, None] if grid.ndim == 1 else grid
-        key = id(record)
-        rec = self._records.get(key)
-        if rec is None or rec[0] is not record:
-            rec = self._records[key] = (record, np.array(record, dtype=np.bool_))
-        result = runner(P, tarr, rec[1], control["time_step"], TS, len(saved))
+        grid = self._grid(control)
+        result = runner.run(self._ir, self._defaults, prep.consts, prep.series, prep.n, control,
+                            grid)
         if result is None:
             return None
         OUT, STAT = result
-        statics = StaticRows(runner.static_out, STAT)
         # (outputs, times, sets): out[j] is a (times, sets) view, as the numpy runner's
-        return plan, runner.dynamic, OUT.transpose(0, 2, 1), statics, saved
+        statics = StaticRows(runner.static_out, STAT)
+        return plan, runner.dynamic, OUT.transpose(0, 2, 1), statics, grid[3]
 
     def _execute(self, mode, outputs, prep: _Prepared, control: dict):
         times, tarr, record, saved = self._grid(control)

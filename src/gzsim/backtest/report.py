@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..output import atomic_write_all
+from .calibration_check import coverage_by_cutoff, distinct_values, first_cutoff_rows, flags
 from .discrepancy import Discrepancy
 from .run import Hindcast
 from .scores import inside, interval_score
@@ -117,6 +118,7 @@ def markdown(region: str, table: pd.DataFrame, discrepancy: Discrepancy, how: st
         f"**Result:** 90 % bands hold {model['coverage_90']:.0%} and 50 % bands "
         f"{model['coverage_50']:.0%} of the held-out observations; {verdict}.", "",
         _md(summary), "",
+        *_calibration_section(table),
         "## Model discrepancy", "",
         f"sigma = {discrepancy.sigma:g} per square-root year on the log (logit for shares) "
         f"scale: {how}", "",
@@ -124,6 +126,25 @@ def markdown(region: str, table: pd.DataFrame, discrepancy: Discrepancy, how: st
         _md(table.drop(columns=["region"])), "",
         f"Command: `{command}`; {seconds:.0f} s.", ""]
     return "\n".join(lines)
+
+
+def _calibration_section(table: pd.DataFrame) -> list[str]:
+    """Per cutoff: hits of each band against what calibrated bands would give (see
+    :mod:`gzsim.backtest.calibration_check`)."""
+    check = coverage_by_cutoff(table)
+    found = flags(check)
+    n = int((table["method"] == "model").sum())
+    verdict = ("Flagged: " + "; ".join(found) + "." if found else
+               "Every count lies within the range calibrated bands would give.")
+    return [
+        "## Are the bands calibrated?", "",
+        f"The {n} model forecasts score {distinct_values(table)} distinct held-out values: a value "
+        "forecast from several cutoffs counts once per cutoff, and the values of one cutoff share "
+        "one refit. So each cutoff's hits (and each value once, from its earliest cutoff) are set "
+        "against the central 90 % range of hits calibrated bands would give, Binomial(n, level); "
+        "misses are split into below and above the band (one-sided misses mean bias, not width). "
+        + verdict, "",
+        _md(check), ""]
 
 
 def write_backtest(out: str | os.PathLike[str], table: pd.DataFrame, report: str) -> Path:
@@ -157,10 +178,21 @@ def coverage_line(calibration_path: str | os.PathLike[str] | None, lang: str = "
     except (OSError, KeyError, ValueError):
         return None
     n, c90, c50 = int(row["forecasts"]), row["coverage_90"], row["coverage_50"]
+    once = _first_cutoff_coverage(table)
+    distinct = distinct_values(table)
     cutoffs = "、".join(str(c) for c in sorted(table["cutoff"].unique()))
     if lang == "zh":
         return (f"回测（截至{cutoffs}年的数据重新校准）：90%区间覆盖了{c90:.0%}、50%区间覆盖了"
-                f"{c50:.0%}的{n}个留出观测值")
+                f"{c50:.0%}的{n}个预测（{distinct}个不同的留出观测值；每个观测值只按最早截止年计一次，"
+                f"覆盖率为{once[0.9]:.0%}和{once[0.5]:.0%}）")
     cutoffs = ", ".join(str(c) for c in sorted(table["cutoff"].unique()))
     return (f"In hindcasts (refitted on data up to {cutoffs}) the 90 % bands held {c90:.0%} and the "
-            f"50 % bands {c50:.0%} of {n} held-out values")
+            f"50 % bands {c50:.0%} of {n} forecasts of {distinct} distinct held-out values "
+            f"({once[0.9]:.0%} and {once[0.5]:.0%} with each value counted once, from its earliest "
+            f"cutoff)")
+
+
+def _first_cutoff_coverage(table: pd.DataFrame) -> dict[float, float]:
+    """Coverage of each band with every held-out value counted once, from its earliest cutoff."""
+    first = first_cutoff_rows(table)
+    return {0.5: float(first["inside_50"].mean()), 0.9: float(first["inside_90"].mean())}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -52,6 +54,26 @@ def test_measures_on_a_known_trajectory():
     # a month off the saved grid is interpolated linearly
     lin = Measurer([obs[5]], times)({"X": linear[None]})
     assert lin[0, 0] == pytest.approx(2020 - 1 / 12 - 2000.0)
+
+
+def test_one_gather_matches_each_observation_read_on_its_own():
+    """The batched reading (one gather for all observations) equals reading each on its own."""
+    times = np.arange(2015.0, 2021.0 + 1e-9, 0.25)
+    rng = np.random.default_rng(3)
+    outputs = {"X": rng.uniform(1, 2, (4, len(times))), "Y": rng.uniform(5, 9, (4, len(times)))}
+    obs = [_obs("sum", "2016-2020"), _obs("level", "2018"), _obs("cagr", "2016-2020", "lower_bound"),
+           _obs("mean", "2017-2019"), _obs("value_at_month", "2020-11")]
+    obs[1], obs[3] = (dataclasses.replace(o, output="Y") for o in (obs[1], obs[3]))
+    m = Measurer(obs, times)
+    one_by_one = []
+    for k, o in enumerate(obs):
+        v = m.values_at(outputs[o.output], k)
+        if o.measure == "cagr":
+            one_by_one.append((v[:, 1] / v[:, 0]) ** (1 / 5) - 1)
+        else:
+            one_by_one.append({"sum": v.sum(axis=1), "mean": v.mean(axis=1), "level": v[:, 0],
+                               "value_at_month": v[:, 0]}[o.measure])
+    np.testing.assert_allclose(m(outputs), np.column_stack(one_by_one), rtol=1e-14)
 
 
 def _data(tmp_path, rows: list[str], header="region,indicator,period,value,unit,kind,source,note"):

@@ -23,7 +23,7 @@ from functools import cached_property
 import numpy as np
 
 from .observations import Measurer
-from .priors import log_density
+from .priors import log_density, triangular_log_density
 from .setup import Setup
 
 __all__ = ["Objective", "normalised_residuals"]
@@ -129,10 +129,26 @@ class Objective:
         uniform, low, high, constant = self._uniform_priors
         inside = np.all((theta[:, uniform] >= low) & (theta[:, uniform] <= high), axis=1)
         total = np.where(inside, constant, -np.inf)
+        cols, a, c, b, low, high = self._triangular_priors
+        if len(cols):
+            total += triangular_log_density(theta[:, cols], a, c, b, low, high).sum(axis=1)
         for j, p in enumerate(self.free):
-            if j not in self._uniform_set:
+            if j not in self._vectorised_set:
                 total += log_density(p.prior, theta[:, j], p.lower, p.upper)
         return total
+
+    @cached_property
+    def _triangular_priors(self) -> tuple:
+        cols = [j for j, p in enumerate(self.free) if p.prior.kind == "triangular"]
+        tri = [self.free[j].prior for j in cols]
+        return (np.array(cols, dtype=int), *(np.array(v, dtype=float) for v in (
+            [d.min for d in tri], [d.mode for d in tri], [d.max for d in tri],
+            [self.free[j].lower for j in cols], [self.free[j].upper for j in cols])))
+
+    @cached_property
+    def _vectorised_set(self) -> frozenset:
+        """Parameters whose priors :meth:`log_prior` evaluates for all columns at once."""
+        return frozenset(self._uniform_priors[0].tolist()) | frozenset(self._triangular_priors[0].tolist())
 
     @cached_property
     def _uniform_priors(self) -> tuple:
@@ -142,9 +158,6 @@ class Objective:
         constant = -sum(math.log(self.free[j].prior.max - self.free[j].prior.min) for j in cols)
         return np.array(cols, dtype=int), low, high, constant
 
-    @cached_property
-    def _uniform_set(self) -> frozenset:
-        return frozenset(self._uniform_priors[0].tolist())
 
     def nll(self, theta: np.ndarray) -> np.ndarray:
         """Negative log-likelihood (data only); ``inf`` outside the bounds or where a run fails."""

@@ -225,6 +225,11 @@ def read_checked(path: str | os.PathLike[str]) -> pd.DataFrame:
 class Measurer:
     """Evaluates every observation's measure on a batch of model runs.
 
+    All observations are read with one gather (every observed time of every
+    observation at once) and reduced per measure: an MCMC step calls this on
+    every half of the walkers, where one small numpy call per observation
+    would cost as much as the model run.
+
     Parameters
     ----------
     observations : sequence of Observation
@@ -236,6 +241,8 @@ class Measurer:
         self.observations = tuple(observations)
         self.times = np.asarray(times, dtype=float)
         self._plans = [self._plan(o) for o in self.observations]
+        self._outputs = list(dict.fromkeys(o.output for o in self.observations))
+        self._gather = self._gather_plan()
 
     def _plan(self, obs: Observation):
         t = np.asarray(obs.times, dtype=float)
@@ -245,6 +252,26 @@ class Measurer:
         w = np.clip((t - self.times[lo]) / span, 0.0, 1.0)
         return lo, hi, w
 
+    def _gather_plan(self):
+        """Flat index arrays over every observed time: output row, lo and hi columns, weight,
+        and where each observation's times start (for the per-measure reductions)."""
+        row = {name: i for i, name in enumerate(self._outputs)}
+        out_idx, lo, hi, w, starts = [], [], [], [], []
+        for obs, (l, h, wt) in zip(self.observations, self._plans):
+            starts.append(len(lo))
+            out_idx += [row[obs.output]] * len(l)
+            lo += list(l)
+            hi += list(h)
+            w += list(wt)
+        starts = np.array(starts, dtype=int)
+        measure = np.array([o.measure for o in self.observations])
+        counts = np.diff(np.append(starts, len(lo)))
+        cagr = measure == "cagr"
+        years = np.array([len(range(int(o.times[0]) + 1, int(o.times[1]) + 1)) if o.measure == "cagr"
+                          else 1 for o in self.observations], dtype=float)  # cagr: years spanned
+        return (np.array(out_idx, dtype=int), np.array(lo, dtype=int), np.array(hi, dtype=int),
+                np.array(w, dtype=float), starts, counts, measure, cagr, years)
+
     def values_at(self, series: np.ndarray, obs_index: int) -> np.ndarray:
         """Interpolated values ``(S, len(times))`` of *series* ``(S, T)`` at the observation's times."""
         lo, hi, w = self._plans[obs_index]
@@ -252,17 +279,17 @@ class Measurer:
 
     def __call__(self, outputs: dict[str, np.ndarray]) -> np.ndarray:
         """Model-side value of every observation, shape ``(S, n_observations)``."""
-        cols = []
+        if not self.observations:
+            return np.empty((0, 0))
+        out_idx, lo, hi, w, starts, counts, measure, cagr, years = self._gather
+        stacked = np.stack([np.asarray(outputs[name], dtype=float) for name in self._outputs], axis=1)
         with np.errstate(all="ignore"):
-            for k, obs in enumerate(self.observations):
-                v = self.values_at(np.asarray(outputs[obs.output], dtype=float), k)
-                if obs.measure in ("level", "value_at_month"):
-                    cols.append(v[:, 0])
-                elif obs.measure == "sum":
-                    cols.append(v.sum(axis=1))
-                elif obs.measure == "mean":
-                    cols.append(v.mean(axis=1))
-                else:  # cagr over n years from the level before the span
-                    n = len(range(int(obs.times[0]) + 1, int(obs.times[1]) + 1))
-                    cols.append((v[:, 1] / v[:, 0]) ** (1.0 / n) - 1.0)
-        return np.column_stack(cols) if cols else np.empty((0, 0))
+            v = stacked[:, out_idx, lo] * (1 - w) + stacked[:, out_idx, hi] * w   # (S, points)
+            result = np.add.reduceat(v, starts, axis=1)                           # sums
+            first = v[:, starts]
+            result = np.where(measure == "mean", result / counts, result)
+            result = np.where(np.isin(measure, ("level", "value_at_month")), first, result)
+            if cagr.any():  # over n years from the level before the span
+                at = starts[cagr]
+                result[:, cagr] = (v[:, at + 1] / v[:, at]) ** (1.0 / years[cagr]) - 1.0
+        return result

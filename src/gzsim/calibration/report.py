@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .ensemble import DE_SHARE
+from .ensemble import MOVES
 from .profile import THRESHOLD
 from .run import Result
 
@@ -139,11 +139,17 @@ def _parameter_section(result: Result) -> list[str]:
     return out
 
 
+def _moves_text() -> str:
+    """The move mixture in words, e.g. '70% differential-evolution moves, 20% snooker ...'."""
+    words = {"DEMove": "differential-evolution moves", "DESnookerMove": "snooker updates",
+             "StretchMove": "stretch moves"}
+    return ", ".join(f"{share:.0%} {words[name]}" for name, share in MOVES)
+
+
 def _mcmc_section(result: Result) -> list[str]:
     c = result.chain
     out = ["## Ensemble (MCMC)", "",
-           f"emcee's affine-invariant ensemble sampler ({DE_SHARE:.0%} differential-evolution "
-           f"moves, the rest stretch moves) in logit coordinates of the bounds: {c.walkers} "
+           f"emcee's ensemble sampler ({_moves_text()}) in logit coordinates of the bounds: {c.walkers} "
            f"walkers x {c.steps} steps, first {c.burn} steps discarded, thinned every {c.thin} "
            f"steps: **{len(c.samples)} parameter sets** (`posterior.parquet`).", "",
            f"- acceptance fraction: mean {c.acceptance.mean():.3f} (walkers "

@@ -56,3 +56,11 @@ def test_reach_names_the_drivers_of_every_headline_target(model, baseline):
     named = trust_notes(table, "en", labels={"rd_intensity": "R&D spending 2.6 % of GDP"})
     assert any(line.startswith("R&D spending 2.6 % of GDP: uncertainty driven mostly by") for line in named)
     assert trust_notes(table, "zh")[0].count("不确定性主要来自") == 1
+
+
+def test_a_driver_reads_as_chinese_in_chinese():
+    from gzsim.analysis.drivers import Driver
+
+    d = Driver("x", "renewal share", "重新认定比例", "regime", 0.5)
+    assert d.text("zh") == f"重新认定比例（{KINDS['regime'][1]}）"  # full-width, no space before
+    assert d.text("en") == f"renewal share ({KINDS['regime'][0]})"

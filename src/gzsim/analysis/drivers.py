@@ -47,7 +47,7 @@ class Driver:
     def text(self, lang: str = "en") -> str:
         label = self.label_zh if lang == "zh" else self.label_en
         kind = KINDS[self.kind][1 if lang == "zh" else 0]
-        return f"{label} ({kind})"
+        return f"{label}（{kind}）" if lang == "zh" else f"{label} ({kind})"
 
 
 @functools.lru_cache(maxsize=1)

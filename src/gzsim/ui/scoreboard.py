@@ -90,13 +90,18 @@ def scoreboard(current: pd.DataFrame, baseline: pd.DataFrame, targets: Any, lang
 
 
 def reliability_notes(model: Any, table: pd.DataFrame, lang: str, targets: Any = None) -> list[str]:
-    """Per headline target: its pace against the reference class and what drives its
-    uncertainty, then the committed backtest's coverage (issue 12: how far to trust it)."""
-    from ..analysis.reach import pace_notes, trust_notes
+    """Per headline target: its pace against the reference class, its probability with the class
+    as a prior (when *table* has the melded columns), and what drives its uncertainty; then the
+    committed backtest's coverage (issue 12: how far to trust it)."""
+    from ..analysis.reach import meld_notes, pace_notes, trust_notes
     from ..backtest.report import coverage_line
 
     # headline targets only: a growth-rate target may share its indicator's id
     labels = None if targets is None else {t.id: t.label(lang) for t in targets.targets if t.headline}
     cal = model.calibration
     coverage = coverage_line(None if cal is None else cal.path, lang)
-    return pace_notes(table, lang, labels) + trust_notes(table, lang, coverage, labels)
+    # a target's melded line right under its pace line: the pace often says why it is refused
+    outside = [line for _, rows in table.groupby("target", sort=False)
+               for line in pace_notes(rows, lang, labels)
+               + meld_notes(rows, lang, labels, probability=format_probability)]
+    return outside + trust_notes(table, lang, coverage, labels)

@@ -172,9 +172,11 @@ def meld_notes(table: pd.DataFrame, lang: str = "en", labels: dict[str, str] | N
         return []
     if lang not in ("en", "zh"):
         raise UsageError(f"language must be 'en' or 'zh', not {lang!r}")
-    melded = table["ess_melded"].notna() | (table["meld_note"].fillna("") != "")
+    melded = (table["ess_melded"].notna() | (table["meld_note"].fillna("") != "")).to_numpy()
     write = probability or (lambda p: f"{p:.2f}")
-    return [_meld_line(row, lang, labels, write) for row in table[melded].itertuples(index=False)]
+    # only the columns a line reads: the app writes these lines on every slider move
+    rows = table.loc[melded, ["scenario", "target", "probability", "median", "samples", *MELD_COLUMNS]]
+    return [_meld_line(row, lang, labels, write) for row in rows.itertuples(index=False)]
 
 
 def _meld_line(row: Any, lang: str, labels: dict[str, str] | None, write: Callable[[float], str]) -> str:

@@ -204,6 +204,8 @@ def test_chinese_brief_gives_the_outside_view_in_chinese(brief):
     for sentence in found:
         assert re.search(r"(实现概率为[<>]?\d+%（仅依模型为[<>]?\d+%）|无法得出可用的概率：.+)。$", sentence), sentence
         assert not re.search("[A-Za-z]", sentence), sentence
+    findings = (brief / "summary.md").read_text(encoding="utf-8").split("## 分析结论")[1].split("\n---")[0]
+    assert "。 " not in findings  # no space between Chinese sentences
 
 
 def test_no_half_empty_page_before_the_charts(tmp_path):

@@ -209,7 +209,8 @@ def build_brief(model: Model, scenarios: Sequence[ResolvedScenario], out: str | 
     paras = paragraphs(targets, board, sims, catalogue, labels, used)
     # how far to trust each headline answer (of the first scenario)
     trust = trust_sentences(model, scenarios[0], sims[0], targets, used, label=labels[names[0]])
-    paras = [(t, f"{p} {trust[t]}" if t in trust else p) for t, p in paras]
+    gap = "" if used == "zh" else " "  # Chinese sentences follow "。" without a space
+    paras = [(t, f"{p}{gap}{trust[t]}" if t in trust else p) for t, p in paras]
     joint = joint_text(board, labels, used)
     ordered = [t for t, _ in paras]
     # No clock time in the record: the same inputs and seed give the same record.

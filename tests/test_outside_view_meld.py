@@ -9,8 +9,8 @@ from scipy.stats import gaussian_kde
 from gzsim.analysis.weighted import weighted_quantile
 from gzsim.errors import UsageError
 from gzsim.outside_view import paces
-from gzsim.outside_view.meld import (MIN_ESS, kish_ess, log_kde, meld, meld_weights,
-                                     silverman_bandwidth)
+from gzsim.outside_view.meld import (MIN_ESS, Refusal, kish_ess, log_kde, meld, meld_weights,
+                                     refusal_note, silverman_bandwidth)
 from gzsim.outside_view.files import COLUMNS
 
 
@@ -113,3 +113,25 @@ def test_weights_keeping_too_small_a_share_of_the_draws_are_refused():
     assert not m.usable and f"below {MIN_ESS_SHARE * len(x):g}" in m.note
     small = meld("rd_intensity", rng.normal(0.13, 0.03, 10_000))
     assert small.usable and small.ess >= MIN_ESS_SHARE * 10_000
+
+
+def test_a_refusal_says_which_floor_binds_in_both_languages():
+    """Under 5 % of the draws kept: the forecast and the class hardly overlap; otherwise too few samples."""
+    overlap = meld("high_tech_firms", _samples())
+    assert overlap.refusal is Refusal.NO_OVERLAP and overlap.ess < 0.05 * overlap.n
+    assert overlap.note.endswith(f"(the forecast and the class of {overlap.class_n} paces hardly overlap)")
+    assert overlap.note_zh == (f"未予采用（有效样本量{overlap.ess:.0f}，共{overlap.n}次模拟，低于100；"
+                               f"预测增速与参照类的{overlap.class_n}个增速几乎没有重叠）")
+    few = meld("rd_intensity", _samples(n=60))  # the class fits, but 60 samples cannot keep 100
+    assert few.refusal is Refusal.FEW_SAMPLES and few.ess >= 0.05 * few.n
+    assert few.note == f"refused: effective sample size {few.ess:.0f} of 60 is below 100 (too few samples)"
+    assert few.note_zh == f"未予采用（有效样本量{few.ess:.0f}，共60次模拟，低于100；模拟次数不足）"
+    usable = meld("rd_intensity", _samples())
+    assert usable.refusal is None and usable.note == usable.note_zh == ""
+
+
+def test_refusal_note_of_samples_without_a_pace_and_bad_language():
+    assert refusal_note(Refusal.NO_PACE, "zh", n=50, bad=3) == "未予采用（3次模拟无法算出增速）"
+    assert refusal_note(Refusal.NO_PACE, n=50, bad=3) == "refused: 3 sample(s) without a finite pace"
+    with pytest.raises(UsageError, match="language must be 'en' or 'zh'"):
+        refusal_note(Refusal.NO_PACE, "fr", n=50, bad=3)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -71,6 +73,31 @@ def test_notes_one_line_per_melded_target(melded):
     lines = meld_notes(melded)
     assert len(lines) == 2 and lines[0].startswith("baseline rd_intensity: with the outside view as a prior: P = ")
     assert meld_notes(melded[REACH_COLUMNS]) == []
+
+
+def test_notes_in_chinese_give_the_numbers_and_translate_the_refusal(baseline, melded):
+    labels = {t.id: t.label("zh") for t in baseline.targets.targets if t.headline}
+    lines = meld_notes(melded, "zh", labels)
+    rd, firms = (melded.set_index("target").loc[i] for i in ("rd_intensity", "high_tech_firms"))
+    assert lines[0] == (f"{labels['rd_intensity']}：以参照类为先验（外部视角），实现概率为{rd.probability_melded:.2f}"
+                        f"（内部视角{rd.probability:.2f}），中位数为{rd.median_melded:.2f}（内部视角{rd['median']:.2f}），"
+                        f"有效样本量{rd.ess_melded:.0f}（共{SAMPLES}次模拟）")
+    assert lines[1].startswith(f"{labels['high_tech_firms']}：以参照类为先验（外部视角）的结果未予采用（有效样本量"
+                               f"{firms.ess_melded:.0f}，共{SAMPLES}次模拟，低于100；")
+    for line in lines:  # no English inside the Chinese text, after the target's own label
+        assert not re.search("[A-Za-z]", line.split("：", 1)[1]), line
+    assert meld_notes(melded, "en") == meld_notes(melded)
+    with pytest.raises(UsageError, match="language must be"):
+        meld_notes(melded, "fr")
+
+
+def test_a_refused_row_without_weights_still_gets_its_line(melded):
+    row = melded[melded["target"] == "rd_intensity"].assign(
+        probability_melded=np.nan, ess_melded=np.nan, meld_note="refused: 3 sample(s) without a finite pace",
+        meld_note_zh="未予采用（3次模拟无法算出增速）")
+    assert meld_notes(row) == ["baseline rd_intensity: with the outside view as a prior: not shown, "
+                               "refused: 3 sample(s) without a finite pace"]
+    assert meld_notes(row, "zh") == ["baseline rd_intensity：以参照类为先验（外部视角）的结果未予采用（3次模拟无法算出增速）"]
 
 
 def test_cli_flag_end_to_end(capsys):

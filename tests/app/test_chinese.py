@@ -1,12 +1,17 @@
 """Chinese mode is Chinese: chart source lines, the calibration table, units (issue 13)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from gzsim.charts import load_history
 from gzsim.charts.forecast import source_line
+from gzsim.charts.numbers import format_probability
+
+from .trust import melded_rows, trust_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,10 +25,30 @@ def test_chart_source_lines_in_chinese_have_no_english_words():
     assert "第1章第1节" in source_line(history, "rd_intensity", "zh")
 
 
-def test_model_tab_calibration_table_in_chinese():
+@pytest.fixture(scope="module")
+def app_zh():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["lang"] = "zh"
     at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_melded_lines_in_chinese(app_zh, model):
+    lines = trust_lines(app_zh, "这些数字的可信程度")
+    for label, row in melded_rows(model):
+        head = f"{label('zh')}：以参照类为先验（外部视角）"
+        line = next(line for line in lines if line.startswith(head))
+        if row.meld_note:
+            assert line == f"{head}的结果{row.meld_note_zh}"
+        else:
+            assert line.startswith(f"{head}，实现概率为{format_probability(row.probability_melded)}"
+                                   f"（内部视角{format_probability(row.probability)}），中位数为")
+        assert not re.search("[A-Za-z]", line.removeprefix(label("zh"))), line
+
+
+def test_model_tab_calibration_table_in_chinese(app_zh):
+    at = app_zh
     at.session_state["tab_zh"] = "模型"
     at.run()
     assert not at.exception, at.exception

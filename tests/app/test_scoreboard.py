@@ -13,6 +13,8 @@ from gzsim.analysis.reach import Status
 from gzsim.charts.numbers import format_probability, format_value
 from gzsim.ui.scoreboard import probability_text, scoreboard
 
+from .trust import melded_rows, trust_lines
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -90,3 +92,18 @@ def test_sliders_show_the_scenario_value_in_the_analysts_units(app):
     assert "%/year" in budget.label
     captions = " ".join(c.value for c in app.sidebar.caption)
     assert "scenario value 9.6 %/year" in captions and "2,021" not in captions
+
+
+def test_trust_lines_give_the_melded_probability_under_each_pace_line(app, model):
+    lines = trust_lines(app, "How far to trust these numbers")
+    rows = melded_rows(model)
+    assert len(rows) == 2  # R&D intensity and high-tech firms: the headline targets with a reference class
+    for label, row in rows:
+        head = f"{label('en')}: with the outside view as a prior: "
+        line = next(line for line in lines if line.startswith(head))
+        if row.meld_note:
+            assert line == head + f"not shown, {row.meld_note}"
+        else:
+            assert line.startswith(head + f"P = {format_probability(row.probability_melded)} "
+                                          f"(inside view {format_probability(row.probability)}), median ")
+        assert lines[lines.index(line) - 1].startswith(f"{label('en')}: The forecast's 2020-25 pace")

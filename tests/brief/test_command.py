@@ -182,6 +182,32 @@ def test_english_brief_counts_yuan_in_billions_and_flags_what_no_lever_reaches(e
     assert "not reachable within the lever ranges" in md  # high-value invention patents
 
 
+def _melded_sentences(md: str, lang: str) -> list[str]:
+    head = ("按国内参照地区2020年以前的增速对基准情景的模拟结果加权（外部视角），" if lang == "zh" else
+            "Weighting Baseline's simulations by how fast regions across China moved up to 2020 (the outside view) ")
+    return re.findall(re.escape(head) + (r"[^。]*。" if lang == "zh" else r"[^.]*\."), md)
+
+
+def test_english_brief_gives_the_outside_view_of_each_headline_target_with_a_class(english_brief):
+    # R&D intensity and high-tech firms (tech contracts have no reference class); 50 samples are
+    # too few for the melded probability, and the sentence says why instead
+    found = _melded_sentences((english_brief / "summary.md").read_text(encoding="utf-8"), "en")
+    assert len(found) == 2
+    assert all(re.search(r"gives (a probability of [<>]?\d+ % \(model alone: [<>]?\d+ %\)|no usable "
+                         r"probability: \S.+)\.$", s) for s in found), found
+
+
+@needs_cjk
+def test_chinese_brief_gives_the_outside_view_in_chinese(brief):
+    found = _melded_sentences((brief / "summary.md").read_text(encoding="utf-8"), "zh")
+    assert len(found) == 2
+    for sentence in found:
+        assert re.search(r"(实现概率为[<>]?\d+%（仅依模型为[<>]?\d+%）|无法得出可用的概率：.+)。$", sentence), sentence
+        assert not re.search("[A-Za-z]", sentence), sentence
+    findings = (brief / "summary.md").read_text(encoding="utf-8").split("## 分析结论")[1].split("\n---")[0]
+    assert "。 " not in findings  # no space between Chinese sentences
+
+
 def test_no_half_empty_page_before_the_charts(tmp_path):
     # Text filling a third of a page and three charts: the first chart goes under the text, so two
     # pages, not a page of text then two pages of charts.

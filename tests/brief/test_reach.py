@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -69,3 +71,61 @@ def test_growth_target_is_scored_on_its_growth_rate():
     assert rows.loc["cagr", "probability"] == pytest.approx(0.7)
     assert rows.loc["cagr", "median"] == pytest.approx(0.3)
     assert rows.loc["level", "probability"] == pytest.approx(0.0)  # 11 * 1.3**5 = 40.8 < 60
+
+
+def _paced(indicator: str, paces: np.ndarray) -> Simulation:
+    """A simulation whose samples move from 2.0 in 2020 at *paces* (pp/year for R&D intensity,
+    growth for counts); row 0, the deterministic run, at the mean pace."""
+    from gzsim.outside_view import pace_unit
+
+    rows = np.concatenate([[paces.mean()], paces])
+    end = 2.0 + 5 * rows if pace_unit(indicator) == "pp/year" else 2.0 * (1 + rows) ** 5
+    values = np.column_stack([np.full_like(end, 2.0), end])
+    return Simulation("s", np.array([2020, 2025]), {indicator: values}, pd.DataFrame())
+
+
+RD = Target("rd_intensity", 2025, 2.5, "at_least", base_year=2020, headline=True)
+FIRMS = Target("high_tech_firms", 2025, 3.2, "at_least", base_year=2020, headline=True)
+
+
+def test_meld_sentence_gives_the_melded_probability_next_to_the_models():
+    from gzsim.analysis.weighted import weighted_probability
+    from gzsim.brief.reach import meld_sentence
+    from gzsim.brief.text import probability_text
+    from gzsim.outside_view.meld import meld
+
+    paces = np.random.default_rng(1).normal(0.12, 0.04, 400)  # inside the R&D class (+0.06 to +0.20 pp/year)
+    ok = 2.0 + 5 * paces >= RD.threshold
+    melded = weighted_probability(ok, meld("rd_intensity", paces).weights)
+    for lang in ("en", "zh"):
+        text = meld_sentence(_paced("rd_intensity", paces), RD, lang, "Baseline")
+        assert probability_text(melded, lang) in text and probability_text(ok.mean(), lang) in text
+    assert text.startswith("按国内参照地区2020年以前的增速对Baseline的模拟结果加权（外部视角），实现概率为")
+    assert meld_sentence(_paced("rd_intensity", paces), RD, "en", "Baseline").startswith(
+        "Weighting Baseline's simulations by how fast regions across China moved up to 2020 (the outside view) "
+        "gives a probability of ")
+
+
+@pytest.mark.parametrize("target, paces, en, zh", [
+    (RD, np.random.default_rng(2).normal(0.12, 0.04, 60), "60 simulations are too few", "60次模拟过少"),
+    (FIRMS, np.random.default_rng(3).normal(0.12, 0.05, 400),  # the firm class: +36 to +65 %/year
+     "almost none of them moves at those regions' pace", "几乎没有模拟的增速与这些地区相近"),
+])
+def test_meld_sentence_says_plainly_why_no_probability_is_given(target, paces, en, zh):
+    from gzsim.brief.reach import meld_sentence
+
+    sim = _paced(target.id, paces)
+    assert meld_sentence(sim, target, "en", "Plan").endswith(f"gives no usable probability: {en}.")
+    text = meld_sentence(sim, target, "zh", "规划情景")
+    assert text.endswith(f"无法得出可用的概率：{zh}。")
+    assert not re.search("[A-Za-z]", text)
+
+
+def test_meld_sentence_only_for_headline_targets_with_a_class():
+    from gzsim.brief.reach import meld_sentence
+
+    paces = np.random.default_rng(1).normal(0.12, 0.04, 50)
+    not_headline = Target("rd_intensity", 2025, 2.5, "at_least", base_year=2020)
+    assert meld_sentence(_paced("rd_intensity", paces), not_headline, "en", "x") is None
+    contracts = Target("tech_contract_turnover", 2025, 60.0, "at_least", base_year=2020, headline=True)
+    assert meld_sentence(_paced("tech_contract_turnover", paces), contracts, "en", "x") is None

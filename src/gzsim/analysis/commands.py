@@ -80,7 +80,7 @@ def register(sub: Any, parents: Sequence[argparse.ArgumentParser]) -> None:
     p.add_argument("--outside-view", action="store_true",
                    help="a second view next to the forecast: the reference class as a prior on the implied "
                         "2020-25 pace, by Bayesian melding (adds probability_melded, median_melded, "
-                        "p05_melded, p95_melded, ess_melded, meld_note)")
+                        "p05_melded, p95_melded, ess_melded, meld_note, meld_note_zh)")
     p.set_defaults(func=_cmd_reach)
 
     p = sub.add_parser("sensitivity", parents=parents, help="what drives the targets (Sobol', Morris)",

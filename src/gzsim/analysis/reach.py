@@ -18,8 +18,8 @@ With ``outside_view=True``, a second view next to this inside view: the class as
 what the post-2020 regime inputs imply, by Bayesian melding (:mod:`gzsim.outside_view.meld`).
 Each headline target with a class gets the probability, median and 5th/95th percentiles of its
 measure over the same samples reweighted by its own indicator's melding weights, and their
-effective sample size (NaN numbers and a note when the weighting is refused).  The inside-view
-columns are unchanged.
+effective sample size (NaN numbers and a note, in English and Chinese, when the weighting is
+refused; :mod:`.melded`).  The inside-view columns are unchanged.
 
 Samples come from :meth:`gzsim.Model.draw`: the catalogue's uncertain
 parameters (the calibration ensemble, once calibrated) and the scenario's
@@ -32,14 +32,14 @@ from __future__ import annotations
 
 import enum
 import os
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
-from ..outside_view import class_indicators, describe_pace, implied_pace, pace_check
-from ..outside_view.meld import ALPHA, MIN_ESS, check_alpha, check_min_ess, meld
+from ..outside_view import describe_pace, pace_check
+from ..outside_view.meld import ALPHA, MIN_ESS, check_alpha, check_min_ess
 from ..provenance import record, targets_hash
 from ..scenario import require_distinct_names
 from ..targets import Targets
@@ -47,9 +47,9 @@ from .common import (check_count, check_seed, met, resolve_targets, select_targe
                      target_values)
 from .distributed import Execution
 from .drivers import acting_inputs, acting_inputs_of, top_drivers
+from .melded import MELD_COLUMNS, NO_MELD, meld_target
 from .plan_period import Measure, measure_of, period_for, plan_period_values
 from .runner import BatchRunner
-from .weighted import weighted_probability, weighted_quantile
 
 __all__ = ["Status", "reach", "reach_of_simulation", "pace_notes", "trust_notes", "meld_notes",
            "REACH_COLUMNS", "MELD_COLUMNS", "ALL_HEADLINE"]
@@ -60,11 +60,7 @@ REACH_COLUMNS = ["scenario", "target", "year", "measure", "direction", "threshol
                  "period", "end_value", "cumulative", "cagr", "samples",
                  "pace", "class_pace_median", "class_pace_max", "pace_beyond", "drivers",
                  "drivers_zh"]
-#: Added by ``outside_view=True``: the melded view (see the module docstring).
-MELD_COLUMNS = ["probability_melded", "median_melded", "p05_melded", "p95_melded", "ess_melded",
-                "meld_note"]
-_NO_MELD = {"probability_melded": np.nan, "median_melded": np.nan, "p05_melded": np.nan,
-            "p95_melded": np.nan, "ess_melded": np.nan, "meld_note": ""}
+# MELD_COLUMNS (from .melded) are added by ``outside_view=True``: the melded view.
 _NO_PACE = {"pace": np.nan, "class_pace_median": np.nan, "class_pace_max": np.nan, "pace_beyond": None}
 
 
@@ -115,23 +111,8 @@ def _pace_columns(t: Any, values: np.ndarray, years: np.ndarray) -> dict[str, An
 def _meld_columns(t: Any, indicator_values: np.ndarray, years: np.ndarray, values: np.ndarray,
                   ok: np.ndarray, *, alpha: float, min_ess: float) -> dict[str, Any]:
     """The target's measure over the samples reweighted by its indicator's melding weights."""
-    period = period_for(t)
-    pos = {int(y): i for i, y in enumerate(years)}
-    if (not t.headline or t.id not in class_indicators() or period.base_year not in pos
-            or period.end_year not in pos):
-        return dict(_NO_MELD)
-    sample_paces = implied_pace(t.id, indicator_values[:, pos[period.base_year]],
-                                indicator_values[:, pos[period.end_year]],
-                                period.end_year - period.base_year)
-    bad = int((~np.isfinite(sample_paces)).sum())
-    if bad:
-        return {**_NO_MELD, "meld_note": f"refused: {bad} sample(s) without a finite pace"}
-    m = meld(t.id, sample_paces, alpha=alpha, min_ess=min_ess)
-    if not m.usable:
-        return {**_NO_MELD, "ess_melded": m.ess, "meld_note": m.note}
-    median, p05, p95 = weighted_quantile(values, m.weights, [0.5, 0.05, 0.95])
-    return {"probability_melded": weighted_probability(ok, m.weights), "median_melded": float(median),
-            "p05_melded": float(p05), "p95_melded": float(p95), "ess_melded": m.ess, "meld_note": ""}
+    m = meld_target(t, indicator_values, years, values, ok, alpha=alpha, min_ess=min_ess)
+    return dict(NO_MELD) if m is None else m.columns()
 
 
 def _driver_columns(model: Any, sc: Any, t: Any, draws: pd.DataFrame,
@@ -181,21 +162,38 @@ def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.2f}"
 
 
-def meld_notes(table: pd.DataFrame, labels: dict[str, str] | None = None) -> list[str]:
-    """One line per row of a reach table with a melded view: the melded probability next to the inside one."""
+def meld_notes(table: pd.DataFrame, lang: str = "en", labels: dict[str, str] | None = None, *,
+               probability: Callable[[float], str] | None = None) -> list[str]:
+    """One line per row of a reach table with a melded view: the melded probability next to the
+    inside one, or why it is not shown (in *lang*, "en" or "zh").  *probability* writes a
+    probability (default: two decimals, as the command line's table shows them; the app gives
+    its percentages)."""
     if "ess_melded" not in table:
         return []
-    lines = []
-    for row in table[table["ess_melded"].notna()].itertuples(index=False):
+    if lang not in ("en", "zh"):
+        raise UsageError(f"language must be 'en' or 'zh', not {lang!r}")
+    melded = (table["ess_melded"].notna() | (table["meld_note"].fillna("") != "")).to_numpy()
+    write = probability or (lambda p: f"{p:.2f}")
+    # only the columns a line reads: the app writes these lines on every slider move
+    rows = table.loc[melded, ["scenario", "target", "probability", "median", "samples", *MELD_COLUMNS]]
+    return [_meld_line(row, lang, labels, write) for row in rows.itertuples(index=False)]
+
+
+def _meld_line(row: Any, lang: str, labels: dict[str, str] | None, write: Callable[[float], str]) -> str:
+    if lang == "zh":
         if row.meld_note:
-            text = f"with the outside view as a prior: not shown, {row.meld_note}"
-        else:
-            text = (f"with the outside view as a prior: P = {row.probability_melded:.2f} "
-                    f"(inside view {row.probability:.2f}), median {_num(row.median_melded)} "
-                    f"(inside view {_num(row.median)}), effective sample size {row.ess_melded:.0f} "
-                    f"of {row.samples}")
-        lines.append(f"{_who(row, labels)}: {text}")
-    return lines
+            return f"{_who(row, labels)}：以参照类为先验（外部视角）的结果{row.meld_note_zh}"
+        return (f"{_who(row, labels)}：以参照类为先验（外部视角），实现概率为{write(row.probability_melded)}"
+                f"（内部视角{write(row.probability)}），中位数为{_num(row.median_melded)}（内部视角"
+                f"{_num(row.median)}），有效样本量{row.ess_melded:.0f}（共{row.samples}次模拟）")
+    if row.meld_note:
+        text = f"with the outside view as a prior: not shown, {row.meld_note}"
+    else:
+        text = (f"with the outside view as a prior: P = {write(row.probability_melded)} "
+                f"(inside view {write(row.probability)}), median {_num(row.median_melded)} "
+                f"(inside view {_num(row.median)}), effective sample size {row.ess_melded:.0f} "
+                f"of {row.samples}")
+    return f"{_who(row, labels)}: {text}"
 
 
 def _scenario_rows(runner: BatchRunner, sc: Any, targets: Targets, *, samples: int, seed: int,
@@ -253,7 +251,7 @@ def _rows(model: Any, sc: Any, chosen: Sequence[Any], det: dict[str, np.ndarray]
             "p95": float("nan"), "probability": p, "mc_se": float(np.sqrt(p * (1 - p) / samples)),
             "status": Status.from_probability(p).value, "period": "", "end_value": float("nan"),
             "cumulative": float("nan"), "cagr": float("nan"), "samples": samples, **_NO_PACE,
-            "drivers": "", "drivers_zh": "", **({} if meld_options is None else _NO_MELD),
+            "drivers": "", "drivers_zh": "", **({} if meld_options is None else NO_MELD),
         })
     return rows
 
@@ -309,15 +307,20 @@ def reach(model: Any, scenarios: Sequence[Any], *, samples: int = 1000, seed: in
     resolved = [(sc, resolve_targets(sc, targets, model.catalogue)) for sc in scenarios]
     for sc, tg in resolved:  # check every scenario's targets before running anything
         select_targets(tg, year=year, years=model.years)
-    meld_options = None
-    if outside_view:
-        meld_options = {"alpha": check_alpha(alpha), "min_ess": check_min_ess(min_ess)}
+    meld_options = _meld_options(outside_view, alpha, min_ess)
     rows = []
     for sc, tg in resolved:
         rows.extend(_scenario_rows(runner, sc, tg, samples=samples, seed=seed, year=year,
                                    meld_options=meld_options))
     return _table(model, rows, resolved, seed=seed, samples=samples, year=year,
                   meld_options=meld_options)
+
+
+def _meld_options(outside_view: bool, alpha: float, min_ess: float) -> dict[str, float] | None:
+    """The checked melding options, or None without the outside view."""
+    if not outside_view:
+        return None
+    return {"alpha": check_alpha(alpha), "min_ess": check_min_ess(min_ess)}
 
 
 def _table(model: Any, rows: list[dict[str, Any]], resolved: list[tuple[Any, Targets]], *, seed: int,
@@ -333,13 +336,15 @@ def _table(model: Any, rows: list[dict[str, Any]], resolved: list[tuple[Any, Tar
 
 
 def reach_of_simulation(model: Any, scenario: Any, simulation: Any, *, seed: int, year: int | None = None,
-                        targets: Targets | str | os.PathLike | None = None) -> pd.DataFrame:
+                        targets: Targets | str | os.PathLike | None = None, outside_view: bool = False,
+                        alpha: float = ALPHA, min_ess: float = MIN_ESS) -> pd.DataFrame:
     """:func:`reach` of one scenario from its ``model.simulate(scenario, samples=N, seed=seed)`` run.
 
     The same table as ``reach(model, [scenario], samples=N, seed=seed)`` (the same draws and
     runs), without running the model again: a caller that also needs the sample paths (the
     app's charts) runs the batch once.  *seed* is the seed *simulation* was made with (it is
-    recorded in the provenance; the values come from *simulation*).
+    recorded in the provenance; the values come from *simulation*).  *outside_view*, *alpha*
+    and *min_ess* as in :func:`reach`: the melded view is read from the same runs.
 
     Raises
     ------
@@ -348,6 +353,7 @@ def reach_of_simulation(model: Any, scenario: Any, simulation: Any, *, seed: int
         target's indicator; bad seed or year.
     """
     seed = check_seed(seed)
+    meld_options = _meld_options(outside_view, alpha, min_ess)
     samples = len(simulation.draws)
     if samples < 1 or any(len(v) != samples + 1 for v in simulation.values.values()):
         raise UsageError("reach needs a simulation with Monte-Carlo samples (model.simulate(..., samples=N, "
@@ -362,5 +368,7 @@ def reach_of_simulation(model: Any, scenario: Any, simulation: Any, *, seed: int
     ids = list(dict.fromkeys(t.id for t in chosen))
     det = {i: simulation.values[i][:1] for i in ids}
     mc = {i: simulation.values[i][1:] for i in ids}
-    rows = _rows(model, scenario, chosen, det, mc, simulation.draws, np.asarray(model.years, dtype=np.int64))
-    return _table(model, rows, [(scenario, tg)], seed=seed, samples=samples, year=year)
+    rows = _rows(model, scenario, chosen, det, mc, simulation.draws, np.asarray(model.years, dtype=np.int64),
+                 meld_options)
+    return _table(model, rows, [(scenario, tg)], seed=seed, samples=samples, year=year,
+                  meld_options=meld_options)

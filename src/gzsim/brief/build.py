@@ -207,8 +207,10 @@ def build_brief(model: Model, scenarios: Sequence[ResolvedScenario], out: str | 
     subtitle = template("subtitle", used, scenarios=template("names_sep", used).join(labels[n] for n in names),
                         samples=samples_text, date=today)
     paras = paragraphs(targets, board, sims, catalogue, labels, used)
-    trust = trust_sentences(model, scenarios[0], sims[0], targets, used)  # how far to trust each headline answer
-    paras = [(t, f"{p} {trust[t]}" if t in trust else p) for t, p in paras]
+    # how far to trust each headline answer (of the first scenario)
+    trust = trust_sentences(model, scenarios[0], sims[0], targets, used, label=labels[names[0]])
+    gap = "" if used == "zh" else " "  # Chinese sentences follow "。" without a space
+    paras = [(t, f"{p}{gap}{trust[t]}" if t in trust else p) for t, p in paras]
     joint = joint_text(board, labels, used)
     ordered = [t for t, _ in paras]
     # No clock time in the record: the same inputs and seed give the same record.

@@ -121,7 +121,7 @@ def _autosize(ws, frame: pd.DataFrame, header: Sequence[str]) -> None:
 
 
 #: Columns holding probabilities (shown as percent with one decimal: 79.8 %, never rounded to 80 %).
-_PROBABILITY_COLUMNS = ("probability", "mc_se", "baseline_probability", "best_probability")
+_PROBABILITY_COLUMNS = ("probability", "mc_se", "baseline_probability", "best_probability", "probability_melded")
 
 
 def format_numbers(ws, frame: pd.DataFrame) -> None:

@@ -17,7 +17,7 @@ from ..simulation import Simulation
 from ..targets import Target
 
 __all__ = ["REACH_COLUMNS", "STATUSES", "ALL_HEADLINE", "status_of", "status_key",
-           "measure_name", "board_row", "scoreboard", "mark_unreachable"]
+           "measure_name", "board_row", "scoreboard", "mark_unreachable", "trust_sentences", "meld_sentence"]
 
 #: The contract columns, plus ``measure`` (level, cumulative, cagr; as in ``gzsim.analysis``), needed
 #: because one indicator can have two targets (e.g. a 2025 level and a 2021-2025 growth rate).
@@ -80,14 +80,18 @@ def board_row(board: pd.DataFrame, scenario: str, target: Target | str) -> pd.Se
     return rows.iloc[0] if len(rows) else None
 
 
+def _sample_rows(sim: Simulation, indicator: str) -> np.ndarray:
+    """The indicator's paths of samples 1..N (the deterministic run when N = 0)."""
+    values = np.asarray(sim.values[indicator], dtype=float)
+    return values[1:] if values.shape[0] > 1 else values[:1]
+
+
 def _measured(sim: Simulation, target: Target) -> np.ndarray:
     """The target's measure per sample (samples 1..N, or the deterministic run when N = 0)."""
     # The library's own definition of level / plan-period total / growth rate, as the app uses it.
     from ..analysis.common import target_values
 
-    values = np.asarray(sim.values[target.id], dtype=float)
-    rows = values[1:] if values.shape[0] > 1 else values[:1]
-    return np.asarray(target_values(target, rows, np.asarray(sim.years)), dtype=float)
+    return np.asarray(target_values(target, _sample_rows(sim, target.id), np.asarray(sim.years)), dtype=float)
 
 
 def _reach(simulations: Sequence[Simulation], targets: Iterable[Target]) -> pd.DataFrame:
@@ -140,12 +144,34 @@ def scoreboard(simulations: Sequence[Simulation], targets: Iterable[Target]) -> 
     return _reach(simulations, targets)
 
 
-def trust_sentences(model, scenario, sim: Simulation, targets: Iterable[Target], lang: str) -> dict[Target, str]:
-    """Per headline target: what drives its uncertainty in *sim*, and the backtest's coverage.
+def meld_sentence(sim: Simulation, target: Target, lang: str, scenario_label: str) -> str | None:
+    """The probability of *target* in *sim* with the reference class as a prior, next to the
+    model's own, or why none is given (:mod:`gzsim.analysis.melded`); None for a target without
+    a reference class.  From *sim*'s samples: no further run."""
+    from ..analysis.melded import meld_target
+    from .text import probability_text, template
 
-    The plain line issue 12 asks of every briefing: where the uncertainty comes from (regime
-    inputs, parameters the data do not identify, model error) and how the model did in
-    hindcasts (``calibration/backtest``).
+    values = _measured(sim, target)
+    ok = met_target(target, values)
+    m = meld_target(target, _sample_rows(sim, target.id), np.asarray(sim.years), values, ok)
+    if m is None:
+        return None
+    if m.usable:
+        return template("meld", lang, scenario=scenario_label, melded=probability_text(m.probability, lang),
+                        inside=probability_text(float(ok.mean()), lang))
+    reason = template(f"meld_{m.refusal.value}", lang, n=m.samples)
+    return template("meld_refused", lang, scenario=scenario_label, reason=reason)
+
+
+def trust_sentences(model, scenario, sim: Simulation, targets: Iterable[Target], lang: str, *,
+                    label: str | None = None) -> dict[Target, str]:
+    """Per headline target: what drives its uncertainty in *sim*, its probability with the outside
+    view as a prior (:func:`meld_sentence`; *label* names the scenario, default its name), and the
+    backtest's coverage.
+
+    The plain lines issue 12 asks of every briefing: where the uncertainty comes from (regime
+    inputs, parameters the data do not identify, model error), what the outside view makes of
+    the answer, and how the model did in hindcasts (``calibration/backtest``).
     """
     from ..analysis.drivers import acting_inputs, top_drivers
     from ..backtest.report import coverage_line
@@ -154,18 +180,23 @@ def trust_sentences(model, scenario, sim: Simulation, targets: Iterable[Target],
         return {}
     cal = model.calibration
     coverage = coverage_line(None if cal is None else cal.path, lang)
+    stop = "。" if lang == "zh" else "."
     out = {}
     for target in targets:
         if not target.headline:
             continue
         found = top_drivers(model, sim.draws, _measured(sim, target),
                             acting=acting_inputs(model, scenario, sim.draws, target.id))
-        if not found:
+        parts = []
+        if found:
+            parts.append("不确定性主要来自" + "；".join(d.text("zh") for d in found) + stop if lang == "zh" else
+                         "Its uncertainty is driven mostly by " + "; ".join(d.text("en") for d in found) + stop)
+        melded = meld_sentence(sim, target, lang, label or scenario.name)
+        if melded:
+            parts.append(melded)
+        if not parts:
             continue
-        if lang == "zh":
-            text = "不确定性主要来自" + "；".join(d.text("zh") for d in found) + "。"
-            out[target] = text + (coverage + "。" if coverage else "")
-        else:
-            text = "Its uncertainty is driven mostly by " + "; ".join(d.text("en") for d in found) + "."
-            out[target] = text + (f" {coverage}." if coverage else "")
+        if coverage:
+            parts.append(coverage + stop)
+        out[target] = ("" if lang == "zh" else " ").join(parts)
     return out

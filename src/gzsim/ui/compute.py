@@ -57,8 +57,8 @@ def content_key(scenario: Any) -> str:
 
 
 def reach_of(model: Any, scenario: Any, *, samples: int = SAMPLES, seed: int = SEED) -> pd.DataFrame:
-    """:func:`gzsim.analysis.reach` of one resolved scenario."""
-    return reach(model, [scenario], samples=samples, seed=seed)
+    """:func:`gzsim.analysis.reach` of one resolved scenario, with the melded outside view."""
+    return reach(model, [scenario], samples=samples, seed=seed, outside_view=True)
 
 
 def batch_of(model: Any, scenario: Any, *, samples: int = SAMPLES, seed: int = SEED):
@@ -68,8 +68,9 @@ def batch_of(model: Any, scenario: Any, *, samples: int = SAMPLES, seed: int = S
 
 
 def scoreboard_of(model: Any, scenario: Any, batch: Any, *, seed: int = SEED) -> pd.DataFrame:
-    """:func:`reach_of` from *batch* (:func:`batch_of` with *seed*): the same table, no new runs."""
-    return reach_of_simulation(model, scenario, batch, seed=seed)
+    """:func:`reach_of` from *batch* (:func:`batch_of` with *seed*): the same table, no new runs
+    (the melded view reweights the batch's samples)."""
+    return reach_of_simulation(model, scenario, batch, seed=seed, outside_view=True)
 
 
 def simulation_of(model: Any, scenario: Any, name: str, *, samples: int = SAMPLES, seed: int = SEED,

@@ -90,13 +90,22 @@ def scoreboard(current: pd.DataFrame, baseline: pd.DataFrame, targets: Any, lang
 
 
 def reliability_notes(model: Any, table: pd.DataFrame, lang: str, targets: Any = None) -> list[str]:
-    """Per headline target: its pace against the reference class and what drives its
-    uncertainty, then the committed backtest's coverage (issue 12: how far to trust it)."""
-    from ..analysis.reach import pace_notes, trust_notes
+    """Per headline target: its pace against the reference class, its probability with the class
+    as a prior (when *table* has the melded columns), and what drives its uncertainty; then the
+    committed backtest's coverage (issue 12: how far to trust it)."""
+    from ..analysis.reach import meld_notes, pace_notes, trust_notes
     from ..backtest.report import coverage_line
 
     # headline targets only: a growth-rate target may share its indicator's id
     labels = None if targets is None else {t.id: t.label(lang) for t in targets.targets if t.headline}
     cal = model.calibration
     coverage = coverage_line(None if cal is None else cal.path, lang)
-    return pace_notes(table, lang, labels) + trust_notes(table, lang, coverage, labels)
+    outside = pace_notes(table, lang, labels) + meld_notes(table, lang, labels, probability=format_probability)
+    return _by_target(outside, labels, lang) + trust_notes(table, lang, coverage, labels)
+
+
+def _by_target(lines: list[str], labels: dict[str, str] | None, lang: str) -> list[str]:
+    """*lines* in the order of the targets they name (stable: a target's pace line stays before its
+    melded line, which it often explains).  Sorted as text: regrouping the table costs 50 ms a move."""
+    heads = [label + ("：" if lang == "zh" else ": ") for label in (labels or {}).values()]
+    return sorted(lines, key=lambda line: next((i for i, h in enumerate(heads) if line.startswith(h)), len(heads)))

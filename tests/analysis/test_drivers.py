@@ -54,7 +54,7 @@ def test_reach_names_the_drivers_of_every_headline_target(model, baseline):
     assert len(lines) == len(headline) + 1 and lines[-1] == "In hindcasts X."
     assert all(line.startswith("baseline ") for line in lines[:-1])
     named = trust_notes(table, "en", labels={"rd_intensity": "R&D spending 2.6 % of GDP"})
-    assert any(line.startswith("R&D spending 2.6 % of GDP: uncertainty driven mostly by") for line in named)
+    assert any(line.startswith("R&D spending 2.6 % of GDP: Uncertainty driven mostly by") for line in named)
     assert trust_notes(table, "zh")[0].count("不确定性主要来自") == 1
 
 

@@ -71,7 +71,7 @@ def test_bad_options_fail_before_running(ganzhou, baseline, kwargs, message):
 
 def test_notes_one_line_per_melded_target(melded):
     lines = meld_notes(melded)
-    assert len(lines) == 2 and lines[0].startswith("baseline rd_intensity: with the outside view as a prior: P = ")
+    assert len(lines) == 2 and lines[0].startswith("baseline rd_intensity: With the outside view as a prior: P = ")
     assert meld_notes(melded[REACH_COLUMNS]) == []
 
 
@@ -95,7 +95,7 @@ def test_a_refused_row_without_weights_still_gets_its_line(melded):
     row = melded[melded["target"] == "rd_intensity"].assign(
         probability_melded=np.nan, ess_melded=np.nan, meld_note="refused: 3 sample(s) without a finite pace",
         meld_note_zh="未予采用（3次模拟无法算出增速）")
-    assert meld_notes(row) == ["baseline rd_intensity: with the outside view as a prior: not shown, "
+    assert meld_notes(row) == ["baseline rd_intensity: With the outside view as a prior: not shown, "
                                "refused: 3 sample(s) without a finite pace"]
     assert meld_notes(row, "zh") == ["baseline rd_intensity：以参照类为先验（外部视角）的结果未予采用（3次模拟无法算出增速）"]
 
@@ -105,7 +105,7 @@ def test_cli_flag_end_to_end(capsys):
     out, err = capsys.readouterr()
     assert code == 0 and "Traceback" not in err
     assert "probability_melded" in out and "ess_melded" in out
-    assert "baseline rd_intensity: with the outside view as a prior: P = " in out
+    assert "baseline rd_intensity: With the outside view as a prior: P = " in out
     code = main(["reach", "baseline", "--samples", "50", "--seed", "1", "--quiet"])
     out, _ = capsys.readouterr()
     assert code == 0 and "melded" not in out and "outside view as a prior" not in out

@@ -99,7 +99,7 @@ def test_trust_lines_give_the_melded_probability_under_each_pace_line(app, model
     rows = melded_rows(model)
     assert len(rows) == 2  # R&D intensity and high-tech firms: the headline targets with a reference class
     for label, row in rows:
-        head = f"{label('en')}: with the outside view as a prior: "
+        head = f"{label('en')}: With the outside view as a prior: "
         line = next(line for line in lines if line.startswith(head))
         if row.meld_note:
             assert line == head + f"not shown, {row.meld_note}"

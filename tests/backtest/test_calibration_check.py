@@ -48,7 +48,7 @@ def test_coverage_line_counts_distinct_values(tmp_path):
     pd.DataFrame(rows).to_csv(folder / "backtest.csv", index=False)
     line = coverage_line(tmp_path / "region", "en")
     assert "of 3 forecasts of 2 distinct held-out values" in line
-    assert "(50% and 50% with each value counted once" in line
+    assert "(50 % and 50 % with each value counted once" in line
     assert "2个不同的留出观测值" in coverage_line(tmp_path / "region", "zh")
 
 

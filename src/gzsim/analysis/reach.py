@@ -139,7 +139,7 @@ def trust_notes(table: pd.DataFrame, lang: str = "en", coverage: str | None = No
     for row in table[table["drivers"].fillna("") != ""].itertuples(index=False):
         drivers = row.drivers_zh if lang == "zh" else row.drivers
         lines.append(f"{_who(row, labels)}：不确定性主要来自{drivers}。" if lang == "zh" else
-                     f"{_who(row, labels)}: uncertainty driven mostly by {drivers}.")
+                     f"{_who(row, labels)}: Uncertainty driven mostly by {drivers}.")
     if lines and coverage:
         lines.append(coverage + ("。" if lang == "zh" else "."))
     return lines
@@ -187,9 +187,9 @@ def _meld_line(row: Any, lang: str, labels: dict[str, str] | None, write: Callab
                 f"（内部视角{write(row.probability)}），中位数为{_num(row.median_melded)}（内部视角"
                 f"{_num(row.median)}），有效样本量{row.ess_melded:.0f}（共{row.samples}次模拟）")
     if row.meld_note:
-        text = f"with the outside view as a prior: not shown, {row.meld_note}"
+        text = f"With the outside view as a prior: not shown, {row.meld_note}"
     else:
-        text = (f"with the outside view as a prior: P = {write(row.probability_melded)} "
+        text = (f"With the outside view as a prior: P = {write(row.probability_melded)} "
                 f"(inside view {write(row.probability)}), median {_num(row.median_melded)} "
                 f"(inside view {_num(row.median)}), effective sample size {row.ess_melded:.0f} "
                 f"of {row.samples}")

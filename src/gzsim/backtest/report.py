@@ -186,10 +186,15 @@ def coverage_line(calibration_path: str | os.PathLike[str] | None, lang: str = "
                 f"{c50:.0%}的{n}个预测（{distinct}个不同的留出观测值；每个观测值只按最早截止年计一次，"
                 f"覆盖率为{once[0.9]:.0%}和{once[0.5]:.0%}）")
     cutoffs = ", ".join(str(c) for c in sorted(table["cutoff"].unique()))
-    return (f"In hindcasts (refitted on data up to {cutoffs}) the 90 % bands held {c90:.0%} and the "
-            f"50 % bands {c50:.0%} of {n} forecasts of {distinct} distinct held-out values "
-            f"({once[0.9]:.0%} and {once[0.5]:.0%} with each value counted once, from its earliest "
+    return (f"In hindcasts (refitted on data up to {cutoffs}) the 90 % bands held {_pct(c90)} and the "
+            f"50 % bands {_pct(c50)} of {n} forecasts of {distinct} distinct held-out values "
+            f"({_pct(once[0.9])} and {_pct(once[0.5])} with each value counted once, from its earliest "
             f"cutoff)")
+
+
+def _pct(share: float) -> str:
+    """A share as English text writes it here: '97 %'."""
+    return f"{share * 100:.0f} %"
 
 
 def _first_cutoff_coverage(table: pd.DataFrame) -> dict[float, float]:

@@ -208,6 +208,14 @@ def test_chinese_brief_gives_the_outside_view_in_chinese(brief):
     assert "。 " not in findings  # no space between Chinese sentences
 
 
+def test_the_hindcast_coverage_is_said_once_after_the_joint_probability(english_brief):
+    # the committed backtest's coverage qualifies every answer: one sentence, not one per target
+    text = (english_brief / "summary.md").read_text(encoding="utf-8")
+    assert text.count("In hindcasts (refitted on data up to") == 1
+    joint_line = next(line for line in text.splitlines() if "In hindcasts" in line)
+    assert joint_line.startswith("All headline targets met together")
+
+
 def test_no_half_empty_page_before_the_charts(tmp_path):
     # Text filling a third of a page and three charts: the first chart goes under the text, so two
     # pages, not a page of text then two pages of charts.

@@ -29,7 +29,8 @@ from .excel import data_table, levers_table, results_table, write_workbook
 from .facts import joint_text, paragraphs, short_title
 from .outdir import MARKER, check_out_dir, staged_dir
 from .pdf import Scoreboard, write_pdf
-from .reach import board_row, mark_unreachable, measure_name, scoreboard, status_key, trust_sentences
+from .reach import (board_row, hindcast_sentence, mark_unreachable, measure_name, scoreboard, status_key,
+                    trust_sentences)
 from .text import probability_text, template
 
 __all__ = ["SIZES", "BriefResult", "build_brief", "brief_targets"]
@@ -212,6 +213,8 @@ def build_brief(model: Model, scenarios: Sequence[ResolvedScenario], out: str | 
     gap = "" if used == "zh" else " "  # Chinese sentences follow "。" without a space
     paras = [(t, f"{p}{gap}{trust[t]}" if t in trust else p) for t, p in paras]
     joint = joint_text(board, labels, used)
+    hindcasts = hindcast_sentence(model, used)  # how far to trust all of it, said once
+    joint = f"{joint}{gap}{hindcasts}" if joint and hindcasts else joint or hindcasts
     ordered = [t for t, _ in paras]
     # No clock time in the record: the same inputs and seed give the same record.
     provenance = record(

@@ -165,21 +165,17 @@ def meld_sentence(sim: Simulation, target: Target, lang: str, scenario_label: st
 
 def trust_sentences(model, scenario, sim: Simulation, targets: Iterable[Target], lang: str, *,
                     label: str | None = None) -> dict[Target, str]:
-    """Per headline target: what drives its uncertainty in *sim*, its probability with the outside
-    view as a prior (:func:`meld_sentence`; *label* names the scenario, default its name), and the
-    backtest's coverage.
+    """Per headline target: what drives its uncertainty in *sim* and its probability with the
+    outside view as a prior (:func:`meld_sentence`; *label* names the scenario, default its name).
 
     The plain lines issue 12 asks of every briefing: where the uncertainty comes from (regime
-    inputs, parameters the data do not identify, model error), what the outside view makes of
-    the answer, and how the model did in hindcasts (``calibration/backtest``).
+    inputs, parameters the data do not identify, model error) and what the outside view makes of
+    the answer.  How the model did in hindcasts is said once for all: :func:`hindcast_sentence`.
     """
     from ..analysis.drivers import acting_inputs, top_drivers
-    from ..backtest.report import coverage_line
 
     if sim.draws is None or not len(sim.draws):
         return {}
-    cal = model.calibration
-    coverage = coverage_line(None if cal is None else cal.path, lang)
     stop = "。" if lang == "zh" else "."
     out = {}
     for target in targets:
@@ -196,7 +192,15 @@ def trust_sentences(model, scenario, sim: Simulation, targets: Iterable[Target],
             parts.append(melded)
         if not parts:
             continue
-        if coverage:
-            parts.append(coverage + stop)
         out[target] = ("" if lang == "zh" else " ").join(parts)
     return out
+
+
+def hindcast_sentence(model, lang: str) -> str:
+    """How the calibration's forecasts did in the committed hindcasts, as one sentence ("" when
+    there are none): said once in a brief, after the joint probability."""
+    from ..backtest.report import coverage_line
+
+    cal = model.calibration
+    coverage = coverage_line(None if cal is None else cal.path, lang)
+    return "" if not coverage else coverage + ("。" if lang == "zh" else ".")

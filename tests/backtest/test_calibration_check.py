@@ -56,3 +56,16 @@ def test_coverage_line_counts_distinct_values(tmp_path):
 def test_calibrated_range_of_tiny_counts_is_within_the_count(n, level):
     low, high = calibrated_range(n, level)
     assert 0 <= low <= high <= n
+
+
+def test_coverage_line_follows_a_rewritten_backtest(tmp_path):
+    # the line is cached per version of the file: a re-run backtest is read again
+    folder = tmp_path / "backtest" / "region"
+    folder.mkdir(parents=True)
+    pd.DataFrame([_forecast("a 2020", 2015, 10.0)]).to_csv(folder / "backtest.csv", index=False)
+    assert "of 1 forecasts of 1 distinct" in coverage_line(tmp_path / "region", "en")
+    pd.DataFrame([_forecast("a 2020", 2015, 10.0), _forecast("b 2020", 2015, 10.0)]).to_csv(
+        folder / "backtest.csv", index=False)
+    assert "of 2 forecasts of 2 distinct" in coverage_line(tmp_path / "region", "en")
+    (folder / "backtest.csv").unlink()
+    assert coverage_line(tmp_path / "region", "en") is None

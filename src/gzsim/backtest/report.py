@@ -9,6 +9,7 @@ forecasts' and says how the discrepancy term was set.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Sequence
@@ -172,6 +173,16 @@ def coverage_line(calibration_path: str | os.PathLike[str] | None, lang: str = "
     if calibration_path is None:
         return None
     file = backtest_folder(calibration_path) / "backtest.csv"
+    try:
+        stat = file.stat()
+    except OSError:
+        return None
+    # the app asks on every slider move: read and summarise the file once per version of it
+    return _coverage_line(str(file), stat.st_mtime_ns, stat.st_size, lang)
+
+
+@functools.lru_cache(maxsize=8)
+def _coverage_line(file: str, _mtime_ns: int, _size: int, lang: str) -> str | None:
     try:
         table = pd.read_csv(file)
         row = summary_table(table).set_index("method").loc["model"]

@@ -213,7 +213,7 @@ def test_stocks_are_found_in_the_model_file_not_listed_by_hand(model):
     stocks = stock_variables(model.catalogue.model_file)
     compiled = compile_model(model.catalogue.model_file)
     assert set(compiled.stocks) <= set(stocks)                # every INTEG
-    assert {"knowledge creation", "year 1 entries one stage earlier",  # DELAY FIXED pipelines
+    assert {"knowledge creation shorter pipeline", "year 1 entries one stage earlier",  # DELAY FIXED
             "other enterprise RD", "perceived attractiveness"} <= set(stocks)  # SMOOTH
     assert "applications in round" not in stocks              # SAMPLE IF TRUE holds a copy
     assert "high tech firms" not in stocks                    # a sum of stocks, not one

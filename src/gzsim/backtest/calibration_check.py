@@ -24,7 +24,7 @@ __all__ = ["coverage_by_cutoff", "calibrated_range", "distinct_values", "first_c
 #: (column, nominal level, lower quantile, upper quantile) of each band checked.
 BANDS = (("inside_50", 0.5, "p25", "p75"), ("inside_90", 0.9, "p05", "p95"))
 
-#: The earliest-cutoff row of every distinct held-out value.
+#: Label of the row that counts every distinct held-out value once, from its earliest cutoff.
 FIRST_CUTOFF = "each value once (earliest cutoff)"
 
 

@@ -51,6 +51,9 @@ def test_held_out_rows_come_after_the_cutoff_and_are_scored(jiangxi_outcome):
     assert list(table.columns) == COLUMNS
     assert (table["horizon"] > 0).all()
     assert set(table["cutoff"]) == {2016, 2019}
+    # the share is anchored on the 2020 row through a fixed input ([[lookahead]]): never scored
+    assert "high_tech_va_share" not in set(table["series"])
+    assert {"rd_intensity", "high_tech_firms", "tech_contract_turnover"} <= set(table["series"])
     assert {"model", "model_without_discrepancy", "no_change", "linear_trend", "compound_trend",
             "damped_trend"} <= set(table["method"])
     quantiles = table[["p05", "p25", "median", "p75", "p95"]].to_numpy()
@@ -82,6 +85,7 @@ def test_report_says_how_sigma_was_set_and_files_are_written(jiangxi_outcome, tm
     assert len(table) == len(jiangxi_outcome.table)
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "leave-one-cutoff-out" in report and "90 % bands hold" in report
+    assert "## What the hindcasts could not know" in report and "not scored: high_tech_va_share 2019" in report
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
@@ -111,6 +115,7 @@ def test_backtest_command_writes_the_table(tmp_path, capsys):
     table = pd.read_csv(tmp_path / "bt" / "backtest.csv")
     assert set(table["cutoff"]) == {2019}
     assert {"rd_intensity 2020 (level)", "high_tech_firms 2020 (level)"} <= set(table["observation"])
+    assert "patent_grants 2020 (level)" not in set(table["observation"])
     assert "model" in capsys.readouterr().out
 
 

@@ -32,7 +32,7 @@ KINDS = {
     "unidentified": ("not identified by the 2015-2020 data", "2015-2020年数据无法识别"),
     "identified": ("calibrated", "已校准"),
     "scenario": ("scenario input", "情景输入"),
-    "discrepancy": ("model error (from the hindcasts)", "模型误差（据回测）"),
+    "discrepancy": ("its size set from the hindcasts", "幅度据回测设定"),
 }
 
 
@@ -62,12 +62,27 @@ def constant_label(name: str, lang: str) -> str | None:
     from .common import parameter_id
 
     if name.startswith("discrepancy_"):  # as _describe names the model-error term
-        ind = name.removeprefix("discrepancy_")
-        return f"{ind}的模型误差" if lang == "zh" else f"model error in {ind}"
+        en, zh = _model_error_labels(name.removeprefix("discrepancy_"))
+        return zh if lang == "zh" else en
     for vensim, labels in _parameter_labels().items():
         if name in (vensim, parameter_id(vensim)):
             return labels.get(lang) or labels.get("en")
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_catalogue():
+    from ..catalogue import load_catalogue
+    from ..paths import bundled_catalogue
+    return load_catalogue(bundled_catalogue())
+
+
+def _model_error_labels(indicator: str, catalogue=None) -> tuple[str, str]:
+    """English and Chinese labels of the model-error term of an indicator (by its id)."""
+    catalogue = catalogue if catalogue is not None else _bundled_catalogue()
+    ind = next((i for i in catalogue.indicators if i.id == indicator), None)
+    en, zh = (ind.label_en, ind.label_zh) if ind is not None else (indicator, indicator)
+    return f"Model error in {en}", f"{zh}的模型误差"
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:
@@ -77,8 +92,7 @@ def _ranks(x: np.ndarray) -> np.ndarray:
 def _describe(model, column: str) -> tuple[str, str, str]:
     """Labels and kind of a draws column."""
     if column.startswith(discrepancy.PREFIX):
-        ind = column[len(discrepancy.PREFIX):]
-        return f"model error in {ind}", f"{ind}的模型误差", "discrepancy"
+        return (*_model_error_labels(column[len(discrepancy.PREFIX):].strip(), model.catalogue), "discrepancy")
     cat = model.catalogue
     for lever in cat.levers:
         if lever.vensim == column:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..calibration.settings import Settings
 from .discrepancy import Discrepancy, fit_sigma
+from .lookahead import report_section
 from .report import forecast_table, markdown, summary_table, write_backtest
 from .run import Hindcast, check_cutoffs, hindcast
 
@@ -64,5 +65,5 @@ def evaluate(settings: Settings, cutoffs: Sequence[int], *, seed: int, budget: d
                "everything else.")
     table = pd.concat(parts, ignore_index=True)
     report = markdown(settings.region, table, Discrepancy(sigma_all), how, command,
-                      time.perf_counter() - started)
+                      time.perf_counter() - started, report_section(settings, cutoffs))
     return Outcome(settings.region, casts, table, sigma_all, how, report)

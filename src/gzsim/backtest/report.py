@@ -92,7 +92,9 @@ def _md(df: pd.DataFrame) -> str:
 
 
 def markdown(region: str, table: pd.DataFrame, discrepancy: Discrepancy, how: str,
-             command: str, seconds: float) -> str:
+             command: str, seconds: float, lookahead: Sequence[str] = ()) -> str:
+    """The report; *lookahead* is its section on inputs from later rows
+    (:func:`gzsim.backtest.lookahead.report_section`)."""
     summary = summary_table(table)
     by_method = summary.set_index("method")
     model = by_method.loc["model"]
@@ -120,6 +122,7 @@ def markdown(region: str, table: pd.DataFrame, discrepancy: Discrepancy, how: st
         f"{model['coverage_50']:.0%} of the held-out observations; {verdict}.", "",
         _md(summary), "",
         *_calibration_section(table),
+        *lookahead,
         "## Model discrepancy", "",
         f"sigma = {discrepancy.sigma:g} per square-root year on the log (logit for shares) "
         f"scale: {how}", "",

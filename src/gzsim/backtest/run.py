@@ -5,7 +5,10 @@ observations whose period ends by then (:func:`truncate`), the model is
 calibrated again (estimate and ensemble; no profiles, which a forecast does
 not use), and every held-out point observation that is a level (a year-end
 or month value) is forecast from the ensemble, with the model-discrepancy
-term of :mod:`gzsim.backtest.discrepancy` on top.  The same held-out
+term of :mod:`gzsim.backtest.discrepancy` on top.  Inputs set from rows
+after the cutoff are handled as the settings' ``[[lookahead]]`` entries say
+(:mod:`gzsim.backtest.lookahead`: a prior known by the cutoff, or the rows
+they were built from left unscored).  The same held-out
 values are forecast by the naive methods of :mod:`gzsim.backtest.naive`
 from the data rows an analyst had at the cutoff (every row of the region up
 to the cutoff, including rows the calibration skips, e.g. 2011 levels).
@@ -30,6 +33,7 @@ from ..calibration.settings import ObservationSpec, Settings
 from ..calibration.setup import prepare
 from ..errors import UsageError
 from .discrepancy import QUANTILES, Discrepancy, predictive_quantiles
+from .lookahead import CutoffView, at_cutoff, end_time
 from .naive import naive_forecasts
 
 __all__ = ["Hindcast", "truncate", "hindcast", "history_rows", "SCORED_MEASURES"]
@@ -40,16 +44,6 @@ SCORED_MEASURES = ("level", "value_at_month")
 _HISTORY_KINDS = ("level", "as_of", "level_derived", "census")
 
 
-def _end_time(period: str) -> float:
-    """Model time at which a data period ends (end of year Y is Y; end of month m is Y - (12-m)/12)."""
-    p = parse_period(period)
-    if p is None:
-        raise ValueError(f"not a period: {period!r}")
-    if p.shape == "month":
-        return p.start - (12 - p.month) / 12  # type: ignore[operator]
-    return float(p.end)
-
-
 def truncate(settings: Settings, until: int) -> Settings:
     """*settings* with only the observations whose period ends by the end of year *until*.
 
@@ -58,7 +52,7 @@ def truncate(settings: Settings, until: int) -> Settings:
     UsageError
         Nothing would be left to fit.
     """
-    kept = tuple(s for s in settings.observations if _end_time(s.period) <= until + 1e-9)
+    kept = tuple(s for s in settings.observations if end_time(s.period) <= until + 1e-9)
     if not any(s.objective for s in kept):
         raise UsageError(f"--until {until}: no observation of {settings.path.name} ends by then, "
                          f"so there is nothing to fit; choose a later cutoff")
@@ -73,7 +67,7 @@ def history_rows(settings: Settings, until: int) -> pd.DataFrame:
     """Data rows of the settings' region known at the end of *until*: ``series, time, value``."""
     table = read_table(settings.observations_path)
     table = table[(table["region"] == settings.region) & table["kind"].isin(_HISTORY_KINDS)]
-    rows = [{"series": r.indicator, "time": _end_time(r.period), "value": float(r.value)}
+    rows = [{"series": r.indicator, "time": end_time(r.period), "value": float(r.value)}
             for r in table.itertuples() if parse_period(r.period) is not None]
     out = pd.DataFrame(rows, columns=["series", "time", "value"])
     out = out[out["time"] <= until + 1e-9]
@@ -96,6 +90,8 @@ class Hindcast:
         The naive methods' forecasts of the same rows (see :func:`naive_forecasts`).
     seconds : float
         Time the refit took.
+    view : CutoffView
+        The priors it refitted with and the observations it left unscored (``[[lookahead]]``).
     """
 
     cutoff: int
@@ -103,6 +99,7 @@ class Hindcast:
     held: pd.DataFrame
     naive: pd.DataFrame
     seconds: float
+    view: CutoffView | None = None
 
     def model_forecasts(self, discrepancy: Discrepancy | None) -> pd.DataFrame:
         """Quantiles of the model's forecast of each held-out row, with *discrepancy* (or none)."""
@@ -120,13 +117,16 @@ def hindcast(settings: Settings, until: int, *, seed: int, budget: dict | None =
     """Refit on the observations up to *until* and forecast the held-out ones."""
     say = progress or (lambda message: None)
     full = prepare(settings)
-    scored = [i for i, (spec, obs) in enumerate(zip(settings.observations, full.observations))
-              if _scored(spec) and _end_time(spec.period) > until + 1e-9]
+    view = at_cutoff(settings, until)
+    scored = [i for i, spec in enumerate(settings.observations)
+              if _scored(spec) and end_time(spec.period) > until + 1e-9
+              and f"{spec.indicator} {spec.period}" not in view.unscored]
     if not scored:
         raise UsageError(f"--until {until}: no point observation of {settings.path.name} comes "
-                         f"after it, so there is nothing to forecast; choose an earlier cutoff")
+                         f"after it (and is scored: see its [[lookahead]] entries), so there is "
+                         f"nothing to forecast; choose an earlier cutoff")
     say(f"cutoff {until}: refitting on the observations up to {until}")
-    result = calibrate(truncate(settings, until), seed=seed, budget=budget, profiles=False)
+    result = calibrate(truncate(view.settings, until), seed=seed, budget=budget, profiles=False)
     say(f"cutoff {until}: forecasting {len(scored)} held-out observations")
     predictions = Objective(full).predict(result.chain.samples)[:, scored]
     units = {i.id: i.unit for i in settings.catalogue.indicators}
@@ -134,7 +134,7 @@ def hindcast(settings: Settings, until: int, *, seed: int, budget: dict | None =
         "observation": full.observations[i].label,
         "series": full.observations[i].indicator,
         "unit": units.get(full.observations[i].output_id, full.observations[i].unit),
-        "time": _end_time(settings.observations[i].period),
+        "time": end_time(settings.observations[i].period),
         "value": full.observations[i].target,
     } for i in scored])
     held["horizon"] = held["time"] - until
@@ -147,7 +147,7 @@ def hindcast(settings: Settings, until: int, *, seed: int, budget: dict | None =
     for q in ("median", *QUANTILES):
         if q in naive:
             naive[q] = naive[q] * naive["series"].map(factors).fillna(1.0)
-    return Hindcast(until, predictions, held, naive, float(sum(result.seconds.values())))
+    return Hindcast(until, predictions, held, naive, float(sum(result.seconds.values())), view)
 
 
 def check_cutoffs(cutoffs: Sequence[int]) -> list[int]:

@@ -44,6 +44,14 @@ Layout (paths relative to the settings file)::
     indicator = "gdp"
     why = "..."
 
+    [[lookahead]]                       # optional: inputs set from rows a hindcast must not
+    indicator = "patent_grants"         # see (the layout and actions are in
+    period = "2020"                     # gzsim.calibration.lookahead)
+    input = "..."
+    action = "unscored"                 # prior | unscored | condition
+    unscored = ["patent_grants 2020"]
+    why = "..."
+
     [discrepancy]                       # optional: the model-discrepancy term of forecasts
     sigma = 0.1                         # sd of the log (logit for shares) error per sqrt(year)
     why = "..."                         # how it was set (gzsim backtest)
@@ -66,6 +74,7 @@ from ..catalogue import Catalogue, load_catalogue
 from ..errors import CatalogueError
 from ..sampling import Distribution, parse_distribution
 from .errors import CalibrationError
+from .lookahead import LookaheadSpec, parse_lookahead
 
 __all__ = ["FreeSpec", "ObservationSpec", "SkipSpec", "Budget", "Settings", "load_settings",
            "MEASURES", "CONSTRAINTS", "SCALES", "MAX_FREE"]
@@ -79,7 +88,7 @@ MAX_FREE = 12
 
 _TOP = ("region", "observations", "model")
 _TOP_OPTIONAL = ("title", "seed", "targets", "outlook_year", "fixed", "free", "observation",
-                 "skip", "optimiser", "profile", "mcmc", "discrepancy")
+                 "skip", "optimiser", "profile", "mcmc", "discrepancy", "lookahead")
 _OBS_KEYS = ("indicator", "period", "measure", "constraint", "sigma", "why")
 _OBS_OPTIONAL = ("kind", "output", "scale", "factor", "objective")
 
@@ -182,6 +191,7 @@ class Settings:
     skips: tuple[SkipSpec, ...]
     budget: Budget = field(default_factory=Budget)
     discrepancy: "DiscrepancySpec | None" = None
+    lookahead: tuple[LookaheadSpec, ...] = ()
 
     def with_budget(self, **changes: Any) -> "Settings":
         """A copy with some budget fields changed (e.g. a short chain in tests)."""
@@ -443,10 +453,11 @@ def load_settings(path: str | os.PathLike[str], *, catalogue: str | os.PathLike[
         check.add("no [[observation]] entries; nothing to fit")
     budget = _budget(check, data)
     discrepancy = _discrepancy(check, data)
+    lookahead = parse_lookahead(check, data, [f"{o.indicator} {o.period}" for o in obs if o is not None])
     if check.problems:
         raise CalibrationError(path=path, problems=check.problems)
     return Settings(path=path.resolve(), sha256=hashlib.sha256(raw).hexdigest(), title=title or "",
                     region=region, observations_path=obs_path, catalogue=cat,  # type: ignore[arg-type]
                     seed=seed, targets_path=targets_path, outlook_year=outlook, fixed=fixed,
                     free=tuple(free), observations=tuple(obs), skips=tuple(skips),  # type: ignore[arg-type]
-                    budget=budget, discrepancy=discrepancy)
+                    budget=budget, discrepancy=discrepancy, lookahead=lookahead)

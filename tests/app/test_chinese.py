@@ -42,8 +42,9 @@ def test_melded_lines_in_chinese(app_zh, model):
         if row.meld_note:
             assert line == f"{head}的结果{row.meld_note_zh}"
         else:
-            assert line.startswith(f"{head}，实现概率为{format_probability(row.probability_melded)}"
-                                   f"（内部视角{format_probability(row.probability)}），中位数为")
+            # Chinese text sets no space before the per-cent sign
+            zh = [format_probability(p).replace(" %", "%") for p in (row.probability_melded, row.probability)]
+            assert line.startswith(f"{head}，实现概率为{zh[0]}（内部视角{zh[1]}），中位数为")
         assert not re.search("[A-Za-z]", line.removeprefix(label("zh"))), line
 
 

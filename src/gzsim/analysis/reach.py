@@ -183,8 +183,9 @@ def _meld_line(row: Any, lang: str, labels: dict[str, str] | None, write: Callab
     if lang == "zh":
         if row.meld_note:
             return f"{_who(row, labels)}：以参照类为先验（外部视角）的结果{row.meld_note_zh}"
-        return (f"{_who(row, labels)}：以参照类为先验（外部视角），实现概率为{write(row.probability_melded)}"
-                f"（内部视角{write(row.probability)}），中位数为{_num(row.median_melded)}（内部视角"
+        zh = lambda p: write(p).replace(" %", "%")  # noqa: E731 (Chinese text sets no space before %)
+        return (f"{_who(row, labels)}：以参照类为先验（外部视角），实现概率为{zh(row.probability_melded)}"
+                f"（内部视角{zh(row.probability)}），中位数为{_num(row.median_melded)}（内部视角"
                 f"{_num(row.median)}），有效样本量{row.ess_melded:.0f}（共{row.samples}次模拟）")
     if row.meld_note:
         text = f"With the outside view as a prior: not shown, {row.meld_note}"

@@ -66,6 +66,14 @@ def test_held_out_rows_come_after_the_cutoff_and_are_scored(jiangxi_outcome):
     assert (table.loc[~inside, "interval_score_90"] > width[~inside]).all()
 
 
+def test_the_discrepancy_grows_with_the_years_since_the_series_was_last_seen(jiangxi_outcome):
+    """From 2019 the 2020 firm count is a 5-year forecast: Jiangxi's last count is of 2015."""
+    held = {h.cutoff: h.held.set_index("series") for h in jiangxi_outcome.hindcasts}
+    assert held[2019].loc["high_tech_firms", "horizon"] == 1
+    assert held[2019].loc["high_tech_firms", "since_data"] == 5
+    assert held[2019].loc["rd_intensity", "since_data"] == 1        # a 2019 row is known
+
+
 def test_summary_compares_model_and_naive_forecasts_on_the_same_rows(jiangxi_outcome):
     summary = summary_table(jiangxi_outcome.table).set_index("method")
     naive_n = summary.loc["no_change", "forecasts"]

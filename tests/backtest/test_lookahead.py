@@ -17,6 +17,14 @@ def ganzhou():
     return load_settings(SETTINGS)
 
 
+def _entry(action: str, period: str = "2020", why: str = "y", indicator: str = "patent_grants",
+           **extra: str) -> str:
+    """A [[lookahead]] entry (default: on the patent row); *extra* values are TOML as written."""
+    lines = ["[[lookahead]]", f'indicator = "{indicator}"', f'period = "{period}"', 'input = "x"',
+             f'action = "{action}"', *(f"{k} = {v}" for k, v in extra.items()), f'why = "{why}"']
+    return "\n" + "\n".join(lines) + "\n"
+
+
 def _free(settings, name):
     return next(f for f in settings.free if f.name == name)
 
@@ -51,30 +59,8 @@ def test_the_report_lists_every_entry_and_what_the_hindcast_did(ganzhou):
 
 
 def test_bad_entries_are_all_named_with_the_fix(settings_copy):
-    path = settings_copy("""
-[[lookahead]]
-indicator = "patent_grants"
-period = "2020"
-input = "x"
-action = "forget"
-why = "y"
-
-[[lookahead]]
-indicator = "patent_grants"
-period = "2020"
-input = "x"
-action = "prior"
-unscored = ["patent_grants 2020"]
-why = "y"
-
-[[lookahead]]
-indicator = "patent_grants"
-period = "2020"
-input = "x"
-action = "unscored"
-unscored = ["patent_grants 2021"]
-why = ""
-""")
+    path = settings_copy(_entry("forget") + _entry("prior", unscored='["patent_grants 2020"]')
+                         + _entry("unscored", unscored='["patent_grants 2021"]', why=""))
     with pytest.raises(CalibrationError) as info:
         load_settings(path)
     text = str(info.value)
@@ -88,14 +74,7 @@ why = ""
 
 
 def test_an_entry_naming_no_data_row_is_refused_when_a_hindcast_reads_the_data(settings_copy):
-    path = settings_copy("""
-[[lookahead]]
-indicator = "patent_grants"
-period = "2019"
-input = "x"
-action = "condition"
-why = "y"
-""")
+    path = settings_copy(_entry("condition", period="2019"))
     settings = load_settings(path)
     with pytest.raises(CalibrationError, match=r"\(patent_grants 2019\): no row of Ganzhou .* "
                                                r"fix the indicator or period"):
@@ -103,16 +82,18 @@ why = "y"
 
 
 def test_a_prior_for_a_constant_the_model_lacks_is_refused_when_the_model_is_prepared(settings_copy):
-    path = settings_copy("""
-[[lookahead]]
-indicator = "patent_grants"
-period = "2020"
-input = "x"
-action = "prior"
-free = "firm elastic of trade"
-prior = { distribution = "uniform", min = 0.0, max = 1.0 }
-why = "y"
-""")
+    path = settings_copy(_entry("prior", free='"firm elastic of trade"',
+                                prior='{ distribution = "uniform", min = 0.0, max = 1.0 }'))
     view = at_cutoff(load_settings(path), 2015)
     with pytest.raises(CalibrationError, match=r"\[\[lookahead\]\] #\d+ \(patent_grants 2020\): 'firm elastic of trade'"):
         prepare(view.settings)
+
+
+def test_an_entry_can_name_a_row_of_another_region(settings_copy):
+    """A constant carried over from another region's fit: the row is that region's."""
+    path = settings_copy(_entry("condition", indicator="high_tech_firms", region='"Jiangxi"'))
+    view = at_cutoff(load_settings(path), 2015)
+    assert [s.rows for s in view.applied][-1] == "Jiangxi: high_tech_firms 2020"
+    wrong = settings_copy(_entry("condition", region='"Atlantis"'), name="wrong.toml")
+    with pytest.raises(CalibrationError, match="no row of Atlantis"):
+        at_cutoff(load_settings(wrong), 2015)

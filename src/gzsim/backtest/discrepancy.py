@@ -3,6 +3,11 @@
 One ``sigma`` serves every indicator: the hindcasts hold too few points per
 indicator to estimate one each.
 
+The term grows with the square root of the years since the series was last
+observed (in a hindcast, its last value known at the cutoff; in a forecast,
+the end of the data), so a cutoff that adds no row of a series does not
+shorten that series' horizon.
+
 ``sigma`` is estimated from hindcasts (:func:`fit_sigma`) by the smallest
 mean interval score (50 % and 90 % bands) of the held-out observations: a
 proper score, so it widens the bands only as far as the misses pay for.

@@ -57,15 +57,15 @@ def last_row_ends(settings: Settings) -> list[tuple[LookaheadSpec, float]]:
     if not settings.lookahead:
         return []
     table = read_table(settings.observations_path)
-    table = table[table["region"] == settings.region]
     out, problems = [], []
     for spec in settings.lookahead:
-        rows = table[table["indicator"] == spec.indicator]
+        region = spec.region or settings.region
+        rows = table[(table["region"] == region) & (table["indicator"] == spec.indicator)]
         if spec.period is not None:
             rows = rows[rows["period"].astype(str) == spec.period]
         ends = [end_time(p) for p in rows["period"].astype(str) if parse_period(p) is not None]
         if not ends:
-            problems.append(f"{spec.where}: no row of {settings.region} in "
+            problems.append(f"{spec.where}: no row of {region} in "
                             f"{settings.observations_path.name} has indicator '{spec.indicator}'"
                             + (f" and period '{spec.period}'" if spec.period else "")
                             + "; fix the indicator or period to name the row the input was set from")

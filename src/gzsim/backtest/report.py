@@ -124,8 +124,8 @@ def markdown(region: str, table: pd.DataFrame, discrepancy: Discrepancy, how: st
         *_calibration_section(table),
         *lookahead,
         "## Model discrepancy", "",
-        f"sigma = {discrepancy.sigma:g} per square-root year on the log (logit for shares) "
-        f"scale: {how}", "",
+        f"sigma = {discrepancy.sigma:g} per square-root year since the series was last observed "
+        f"(at or before the cutoff), on the log (logit for shares) scale: {how}", "",
         "## Every forecast", "",
         _md(table.drop(columns=["region"])), "",
         f"Command: `{command}`; {seconds:.0f} s.", ""]

@@ -85,13 +85,17 @@ class Hindcast:
     samples : numpy.ndarray
         ``(n_sets, m)`` model value of each held-out observation over the refitted ensemble.
     held : pandas.DataFrame
-        One row per held-out observation: ``observation, series, unit, time, horizon, value``.
+        One row per held-out observation: ``observation, series, unit, time, horizon, since_data,
+        value``; ``horizon`` counts from the cutoff, ``since_data`` from the series' last value
+        known then (from the model's start for a series with none), which the discrepancy term
+        grows with.
     naive : pandas.DataFrame
         The naive methods' forecasts of the same rows (see :func:`naive_forecasts`).
     seconds : float
         Time the refit took.
-    view : CutoffView
-        The priors it refitted with and the observations it left unscored (``[[lookahead]]``).
+    view : CutoffView or None
+        The priors it refitted with and the observations it left unscored (``[[lookahead]]``);
+        None for a hindcast assembled by hand.
     """
 
     cutoff: int
@@ -103,7 +107,8 @@ class Hindcast:
 
     def model_forecasts(self, discrepancy: Discrepancy | None) -> pd.DataFrame:
         """Quantiles of the model's forecast of each held-out row, with *discrepancy* (or none)."""
-        q = predictive_quantiles(self.samples, self.held["horizon"].to_numpy(),
+        gap = self.held["since_data"] if "since_data" in self.held else self.held["horizon"]
+        q = predictive_quantiles(self.samples, gap.to_numpy(),
                                  self.held["unit"].tolist(), discrepancy)
         out = self.held.copy()
         for name, column in zip(QUANTILES, q.T):
@@ -139,6 +144,11 @@ def hindcast(settings: Settings, until: int, *, seed: int, budget: dict | None =
     } for i in scored])
     held["horizon"] = held["time"] - until
     history = history_rows(settings, until)
+    # a forecast's error grows with the years since the series was last seen, not since the
+    # cutoff: from 2019 the 2020 firm count is a 5-year forecast when the last count is of 2015
+    last_seen = history.groupby("series")["time"].max()
+    start = float(full.model.initial_time)
+    held["since_data"] = held["time"] - held["series"].map(last_seen).fillna(start).clip(lower=start)
     # a naive forecast needs a value of the series known at the cutoff
     known = held[held["series"].isin(set(history["series"]))]
     naive = naive_forecasts(history, known[["series", "time"]], until=until)

@@ -24,6 +24,8 @@ Layout::
     [[lookahead]]
     indicator = "tech_contract_turnover"   # the data row(s): indicator, and period if one row
     period = "2020"
+    region = "Ganzhou"                     # optional: the row's region if not the settings' own
+                                           # (a constant carried over from another region's fit)
     input = "prior of tech contract turnover 2015: below the 2020 level"
     action = "prior"                       # prior | unscored | condition
     free = "tech contract turnover 2015"   # action = "prior": a [[free]] name or id, or a Vensim constant
@@ -51,6 +53,7 @@ class LookaheadSpec:
 
     indicator: str
     period: str | None            # None: every row of the indicator
+    region: str | None            # None: the settings' region
     input: str
     action: str
     free: str | None              # action "prior"
@@ -61,14 +64,15 @@ class LookaheadSpec:
 
     @property
     def rows(self) -> str:
-        return self.indicator + (f" {self.period}" if self.period else " (every row)")
+        return ((f"{self.region}: " if self.region else "") + self.indicator
+                + (f" {self.period}" if self.period else " (every row)"))
 
 
 def _entry(check: Checker, table: dict[str, Any], where: str,
            observation_labels: Sequence[str]) -> LookaheadSpec | None:
     n0 = len(check.problems)
     check.keys(table, where, required=("indicator", "input", "action", "why"),
-               optional=("period", "free", "prior", "unscored"))
+               optional=("period", "region", "free", "prior", "unscored"))
     indicator, text = check.string(table, "indicator", where), check.string(table, "input", where)
     period = table.get("period")
     if period is not None:
@@ -76,6 +80,7 @@ def _entry(check: Checker, table: dict[str, Any], where: str,
         if not isinstance(period, str) or not period.strip():
             check.add(f"{where}: 'period' must be a year or a period as written in the data, "
                       f"got {describe(period)}")
+    region = check.string(table, "region", where)
     action = check.string(table, "action", where)
     if action is not None and action not in ACTIONS:
         check.add(f"{where}: action '{action}' is unknown; use one of {', '.join(ACTIONS)}")
@@ -109,7 +114,7 @@ def _entry(check: Checker, table: dict[str, Any], where: str,
         check.add(f"{where}: 'why' is empty; say why the hindcast treats this input so")
     if len(check.problems) > n0:
         return None
-    return LookaheadSpec(indicator, period.strip() if period else None, text or "", action,  # type: ignore[arg-type]
+    return LookaheadSpec(indicator, period.strip() if period else None, region, text or "", action,  # type: ignore[arg-type]
                          free, prior, unscored, why or "", where)
 
 

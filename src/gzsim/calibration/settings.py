@@ -44,9 +44,9 @@ Layout (paths relative to the settings file)::
     indicator = "gdp"
     why = "..."
 
-    [[lookahead]]                       # optional: inputs set from rows a hindcast must not
-    indicator = "patent_grants"         # see (the layout and actions are in
-    period = "2020"                     # gzsim.calibration.lookahead)
+    [[lookahead]]                       # optional: an input set from a row a hindcast from
+    indicator = "patent_grants"         # before it must not see (gzsim backtest only; layout
+    period = "2020"                     # and actions: gzsim.calibration.lookahead)
     input = "..."
     action = "unscored"                 # prior | unscored | condition
     unscored = ["patent_grants 2020"]

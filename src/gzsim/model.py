@@ -158,7 +158,9 @@ class Model:
             Model-spelled Vensim name -> float or pandas.Series on the time grid.
         """
         sc = self._scenario(scenario)
-        draws = dict(draws or {})
+        # the model-discrepancy columns of a draw are not inputs: with_discrepancy adds them to
+        # the indicators after the run
+        draws = {k: v for k, v in dict(draws or {}).items() if not str(k).startswith(discrepancy.PREFIX)}
         params: dict[str, Param] = dict(self._base)
         for lever in self.catalogue.levers:
             value = float(draws.pop(lever.vensim)) if lever.vensim in draws else sc.levers[lever.id]

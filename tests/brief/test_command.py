@@ -12,9 +12,11 @@ from matplotlib import font_manager
 import gzsim
 from gzsim.brief.excel import LEVERS_COLUMNS, RESULTS_COLUMNS
 from gzsim.brief.outdir import MARKER
-from gzsim.brief.reach import REACH_COLUMNS
+from gzsim.analysis.ceiling import lever_ceiling
+from gzsim.brief.reach import REACH_COLUMNS, mark_unreachable
 from gzsim.charts import find_cjk_font
 from gzsim.cli import main
+from gzsim.paths import scenarios_dir
 
 needs_cjk = pytest.mark.skipif(find_cjk_font() is None,
                                reason="no CJK font installed (apt-get install fonts-noto-cjk)")
@@ -179,7 +181,21 @@ def english_brief(tmp_path_factory):
 def test_english_brief_counts_yuan_in_billions_and_flags_what_no_lever_reaches(english_brief):
     md = (english_brief / "summary.md").read_text(encoding="utf-8")
     assert "6 bn yuan" in md and "60 亿元" not in md and "100 million yuan" not in md
-    assert "not reachable within the lever ranges" in md  # high-value invention patents
+    # flagged exactly when the lever ceiling the brief computes (50 samples, seed 1) finds a target
+    # that no lever setting meets in 1 % of the draws (such a target is off track: its own
+    # probability cannot exceed the best corner's)
+    model = gzsim.load_model()
+    ceiling = lever_ceiling(model, model.load_scenario(scenarios_dir() / "baseline.toml"), samples=50, seed=1)
+    flagged = not ceiling["reachable"].all()
+    assert ("not reachable within the lever ranges" in md) == flagged, ceiling
+
+
+def test_the_brief_marks_unreachable_only_off_track_rows_the_ceiling_names():
+    board = pd.DataFrame({"scenario": ["a", "a", "b"], "target": ["x", "y", "x"],
+                          "measure": ["level"] * 3, "status": ["off track", "at risk", "off track"]})
+    ceiling = pd.DataFrame({"target": ["x", "y"], "measure": ["level", "level"], "reachable": [False, False]})
+    marked = mark_unreachable(board, {"a": ceiling})
+    assert marked["status"].tolist() == ["unreachable", "at risk", "off track"]
 
 
 def _melded_sentences(md: str, lang: str) -> list[str]:

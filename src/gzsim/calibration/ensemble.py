@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import emcee
 import numpy as np
 
-from .settings import Budget
+from .budget import Budget
 
 __all__ = ["Chain", "run_sampler", "autocorr_time", "split_rhat", "thin_chain"]
 

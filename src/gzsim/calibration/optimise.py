@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 from scipy.optimize import differential_evolution, least_squares, minimize
 
-from .settings import Budget
+from .budget import Budget
 
 __all__ = ["Estimate", "estimate", "local_minimise", "local_least_squares"]
 

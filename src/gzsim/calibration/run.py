@@ -193,7 +193,7 @@ def calibrate(settings: Settings | str | os.PathLike, *, seed: int | None = None
     seed : int, optional
         Default: the settings' ``seed``; one of the two is required.
     budget : dict, optional
-        Overrides of :class:`~gzsim.calibration.settings.Budget` fields
+        Overrides of :class:`~gzsim.calibration.budget.Budget` fields
         (e.g. ``{"steps": 200}`` for a quick run).
     progress : callable, optional
         Receives a short message before each step.

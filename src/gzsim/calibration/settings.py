@@ -56,7 +56,7 @@ Layout (paths relative to the settings file)::
     sigma = 0.1                         # sd of the log (logit for shares) error per sqrt(year)
     why = "..."                         # how it was set (gzsim backtest)
 
-    [optimiser]  popsize, maxiter, tol, polish
+    [optimiser]  popsize, maxiter, tol, polish       (gzsim.calibration.budget)
     [profile]    points, refine, local_evals
     [mcmc]       walkers, steps, burn, min_sets, max_sets
 """
@@ -73,10 +73,11 @@ from .._toml import Checker, describe, is_number, read_toml
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import CatalogueError
 from ..sampling import Distribution, parse_distribution
+from .budget import Budget, read_budget
 from .errors import CalibrationError
 from .lookahead import LookaheadSpec, parse_lookahead
 
-__all__ = ["FreeSpec", "ObservationSpec", "SkipSpec", "Budget", "Settings", "load_settings",
+__all__ = ["FreeSpec", "ObservationSpec", "SkipSpec", "Settings", "load_settings",
            "MEASURES", "CONSTRAINTS", "SCALES", "MAX_FREE"]
 
 MEASURES = ("level", "value_at_month", "sum", "mean", "cagr")
@@ -141,35 +142,6 @@ class SkipSpec:
     kind: str | None
     why: str
     where: str
-
-
-@dataclass(frozen=True)
-class Budget:
-    """How much work each step may do (tests pass small budgets).
-
-    The defaults are sized for the Ganzhou model on 2 cores (< 5 minutes in
-    all); every field can be set in the settings file or by a caller.
-    """
-
-    popsize: int = 12          # DE population = popsize x number of free parameters
-    maxiter: int = 300         # DE generations at most
-    tol: float = 1e-7          # DE relative convergence tolerance
-    polish: bool = True        # L-BFGS-B polish of the DE optimum
-    points: int = 15           # profile grid points per parameter
-    refine: int = 4            # bisections per side placing each profile interval end
-    local_evals: int = 60      # evaluations per local re-optimisation (profiles, polish)
-    walkers: int = 192         # MCMC ensemble size (>= 2 x free parameters + 2)
-    steps: int = 34000         # MCMC steps per walker (kept chain > 50 autocorrelation times)
-    burn: float = 0.3          # share of the steps discarded as burn-in
-    min_sets: int = 1000       # at least this many parameter sets in the ensemble
-    max_sets: int = 4000       # at most this many (evenly thinned)
-
-
-_BUDGET_SECTIONS = {
-    "optimiser": {"popsize": int, "maxiter": int, "tol": float, "polish": bool},
-    "profile": {"points": int, "refine": int, "local_evals": int},
-    "mcmc": {"walkers": int, "steps": int, "burn": float, "min_sets": int, "max_sets": int},
-}
 
 
 @dataclass(frozen=True)
@@ -322,34 +294,6 @@ def _skip(check: Checker, table: dict[str, Any], where: str) -> SkipSpec | None:
     return SkipSpec(indicator, period, kind, why, where)  # type: ignore[arg-type]
 
 
-def _budget(check: Checker, data: dict[str, Any]) -> Budget:
-    values: dict[str, Any] = {}
-    for section, keys in _BUDGET_SECTIONS.items():
-        table = data.get(section, {})
-        if not isinstance(table, dict):
-            check.add(f"[{section}] must be a table")
-            continue
-        check.keys(table, f"[{section}]", required=(), optional=tuple(keys))
-        for key, typ in keys.items():
-            if key not in table:
-                continue
-            if typ is bool:
-                values[key] = check.boolean(table, key, f"[{section}]", True)
-            elif typ is int:
-                v = check.integer(table, key, f"[{section}]")
-                if v is not None and v < (0 if key == "refine" else 1):
-                    check.add(f"[{section}]: {key} must be at least 1, got {v}")
-                elif v is not None:
-                    values[key] = v
-            else:
-                v = check.number(table, key, f"[{section}]")
-                if v is not None:
-                    values[key] = v
-    if "burn" in values and not 0 <= values["burn"] < 1:
-        check.add(f"[mcmc]: burn is the share of steps discarded, in [0, 1); got {values['burn']:g}")
-    return Budget(**values)
-
-
 def _fixed(check: Checker, data: dict[str, Any]) -> dict[str, Any]:
     table = data.get("fixed", {})
     if not isinstance(table, dict):
@@ -451,7 +395,7 @@ def load_settings(path: str | os.PathLike[str], *, catalogue: str | os.PathLike[
         check.add("no [[observation]] has objective = true; nothing to fit")
     elif not obs:
         check.add("no [[observation]] entries; nothing to fit")
-    budget = _budget(check, data)
+    budget = read_budget(check, data)
     discrepancy = _discrepancy(check, data)
     lookahead = parse_lookahead(check, data, [f"{o.indicator} {o.period}" for o in obs if o is not None])
     if check.problems:

@@ -133,6 +133,8 @@ def test_missing_sections_are_reported(write):
         ('distribution = "uniform"\nmin = 0.10\nmax = 0.25',
          'distribution = "lognormal"\nmean = -0.15\nsd = 0.01', "lognormal mean must be positive"),
         ('distribution = "uniform"\nmin = 0.10\nmax = 0.25',
+         'distribution = "loguniform"\nmin = 0.0\nmax = 0.25', "loguniform min must be positive"),
+        ('distribution = "uniform"\nmin = 0.10\nmax = 0.25',
          'distribution = "uniform"\nmin = 0.10', "missing required key 'max'"),
         ('distribution = "uniform"\nmin = 0.10\nmax = 0.25',
          'distribution = "uniform"\nmin = 0.10\nmax = 0.25\nmode = 0.2', "unknown key 'mode'"),
@@ -142,7 +144,7 @@ def test_missing_sections_are_reported(write):
          'distribution = "normal"\nmean = 0.15\nsd = 0.001\nmin = 0.5\nmax = 0.6',
          "holds almost none of the distribution's probability"),
     ],
-    ids=["unknown", "triangular-mode", "normal-sd", "lognormal-mean", "missing-param",
+    ids=["unknown", "triangular-mode", "normal-sd", "lognormal-mean", "loguniform-min", "missing-param",
          "extra-param", "min-max", "empty-truncation"],
 )
 def test_bad_distribution_is_reported(write, old, new, message):

@@ -57,6 +57,14 @@ def test_lognormal_mean_and_sd_are_those_of_the_variable():
     assert abs(x.mean() - 2.0) < 0.03 and abs(x.std() - 0.5) < 0.03 and (x > 0).all()
 
 
+def test_loguniform_draws_each_factor_of_ten_as_often():
+    x = Distribution("loguniform", min=0.1, max=100.0).sample(30000, np.random.default_rng(4))
+    assert ((x >= 0.1) & (x <= 100.0)).all()
+    per_decade = np.histogram(np.log10(x), bins=[-1, 0, 1, 2])[0] / len(x)
+    np.testing.assert_allclose(per_decade, 1 / 3, atol=0.01)
+    assert abs(np.median(x) - np.sqrt(0.1 * 100.0)) < 0.1   # the geometric mean of min and max
+
+
 def test_unbounded_normal_draws_are_finite():
     x = Distribution("normal", mean=0.0, sd=1.0).sample(1000, np.random.default_rng(5))
     assert np.isfinite(x).all()

@@ -28,11 +28,12 @@ if TYPE_CHECKING:  # pragma: no cover - imports for type checkers only
 __all__ = ["DISTRIBUTIONS", "Distribution", "parse_distribution", "draw_parameters", "MAX_SAMPLES",
            "MAX_DRAWS", "check_sample_count"]
 
-DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal")
+DISTRIBUTIONS = ("uniform", "loguniform", "triangular", "normal", "lognormal")
 
 # Keys each distribution takes: (required, optional truncation bounds).
 _KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "uniform": (("min", "max"), ()),
+    "loguniform": (("min", "max"), ()),
     "triangular": (("min", "mode", "max"), ()),
     "normal": (("mean", "sd"), ("min", "max")),
     "lognormal": (("mean", "sd"), ("min", "max")),
@@ -151,6 +152,8 @@ class Distribution:
 
         if self.kind == "uniform":
             return stats.uniform(loc=self.min, scale=self.max - self.min)
+        if self.kind == "loguniform":
+            return stats.loguniform(self.min, self.max)
         if self.kind == "triangular":
             width = self.max - self.min
             return stats.triang(c=(self.mode - self.min) / width, loc=self.min, scale=width)
@@ -254,6 +257,8 @@ def parse_distribution(
             not math.isfinite(hi - lo):
         check.add(f"{where}: min {lo:g} and max {hi:g} are too far apart to draw from (their "
                   f"difference overflows); narrow the range")
+    if kind == "loguniform" and lo is not None and not lo > 0:
+        check.add(f"{where}: loguniform min must be positive (its logarithm is drawn), got {lo:g}")
     if kind in ("normal", "lognormal") and p["sd"] <= 0:
         check.add(f"{where}: sd must be positive, got {p['sd']:g}")
     if kind == "lognormal":
@@ -264,7 +269,7 @@ def parse_distribution(
     if len(check.problems) > n0:
         return None
     dist = Distribution(kind, min=lo, max=hi, mode=p.get("mode"), mean=p.get("mean"), sd=p.get("sd"))
-    # Uniform and triangular hold all their mass in [min, max]; only a truncated normal or
+    # Uniform, loguniform and triangular hold all their mass in [min, max]; only a truncated normal or
     # lognormal can be cut to (almost) nothing, or have parameters so extreme (sd 1e300 times
     # the mean) that its probabilities or draws are not finite numbers.
     if dist.kind in ("normal", "lognormal"):

@@ -55,7 +55,7 @@ def test_the_report_lists_every_entry_and_what_the_hindcast_did(ganzhou):
     assert text.count("\n| ") == len(ganzhou.lookahead) + 1      # header and one row per entry
     assert "kept: the forecasts are conditional on it" in text
     assert "not scored: patent_grants 2020" in text
-    assert "uniform (min 0.1, max 50.7)" in text
+    assert "loguniform (min 0.1, max 50.7)" in text
 
 
 def test_bad_entries_are_all_named_with_the_fix(settings_copy):

@@ -31,6 +31,17 @@ def test_triangular_priors_at_once_equal_one_at_a_time():
     assert np.isfinite(batched).sum() > 100 and np.isinf(batched).sum() > 50  # both cases exercised
 
 
+def test_loguniform_prior_density_is_scipys_within_its_range():
+    from scipy import stats
+
+    d = Distribution("loguniform", min=0.1, max=50.7)
+    x = np.array([0.05, 0.1, 0.3, 2.25, 11.0, 50.7, 60.0])
+    got = log_density(d, x, 0.1, 50.7)
+    inside = (x >= 0.1) & (x <= 50.7)
+    np.testing.assert_allclose(got[inside], stats.loguniform(0.1, 50.7).logpdf(x[inside]), rtol=1e-12)
+    assert np.isneginf(got[~inside]).all()
+
+
 def test_objective_log_prior_sums_every_free_parameters_density():
     objective = Objective(prepare(load_settings(SETTINGS)))
     rng = np.random.default_rng(11)

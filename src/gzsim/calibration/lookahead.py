@@ -29,7 +29,7 @@ Layout::
     input = "prior of tech contract turnover 2015: below the 2020 level"
     action = "prior"                       # prior | unscored | condition
     free = "tech contract turnover 2015"   # action = "prior": a [[free]] name or id, or a Vensim constant
-    prior = { distribution = "uniform", min = 0.1, max = 50.7 }
+    prior = { distribution = "loguniform", min = 0.1, max = 50.7 }
     unscored = ["patent_grants 2020"]      # action = "unscored"
     why = "..."
 """

@@ -23,6 +23,10 @@ def _log_pdf(dist: Distribution, x: np.ndarray) -> np.ndarray:
     if dist.kind == "uniform":
         inside = (x >= dist.min) & (x <= dist.max)
         return np.where(inside, -math.log(dist.max - dist.min), -np.inf)
+    if dist.kind == "loguniform":
+        inside = (x >= dist.min) & (x <= dist.max)
+        return np.where(inside, -np.log(np.where(inside, x, 1.0)) - math.log(math.log(dist.max / dist.min)),
+                        -np.inf)
     if dist.kind == "triangular":
         a, c, b = dist.min, dist.mode, dist.max
         up = np.where(c > a, 2 * (x - a) / ((b - a) * max(c - a, 1e-300)), np.inf)
@@ -68,8 +72,8 @@ def triangular_log_density(x: np.ndarray, a: np.ndarray, c: np.ndarray, b: np.nd
 
 def describe_prior(dist: Distribution) -> str:
     """Short text such as ``uniform(0.5, 1)`` or ``triangular(0.1, 0.24, 0.3)``."""
-    if dist.kind == "uniform":
-        return f"uniform({dist.min:g}, {dist.max:g})"
+    if dist.kind in ("uniform", "loguniform"):
+        return f"{dist.kind}({dist.min:g}, {dist.max:g})"
     if dist.kind == "triangular":
         return f"triangular({dist.min:g}, {dist.mode:g}, {dist.max:g})"
     text = f"{dist.kind}(mean {dist.mean:g}, sd {dist.sd:g})"

@@ -23,7 +23,8 @@ import pytest
 from gzsim import output
 from gzsim.cli import main
 from gzsim.errors import OutputError, UsageError
-from gzsim.output import atomic_write_all, read_results, sidecar_path, write_results
+from gzsim.atomic import atomic_write_all
+from gzsim.output import read_results, sidecar_path, write_results
 
 NAMES = ["NA", "null", "N/A", "nan", "NaN", "None", "2025", "1e3", "True", ""]
 

@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..output import atomic_write_all
+from ..atomic import atomic_write_all
 from .calibration_check import coverage_by_cutoff, distinct_values, first_cutoff_rows, flags
 from .discrepancy import Discrepancy
 from .run import Hindcast

@@ -17,8 +17,9 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from ..atomic import make_ordinary
 from ..errors import OutputError
-from ..output import check_name_length, make_ordinary
+from ..output import check_name_length
 
 __all__ = ["MARKER", "check_out_dir", "staged_dir"]
 

@@ -20,8 +20,8 @@ import numpy as np
 import scipy
 
 from .. import __version__
+from ..atomic import make_ordinary
 from ..errors import OutputError
-from ..output import make_ordinary
 from .charts import profile_chart, series_chart
 from .observations import measure_times, parse_period
 from .report import markdown, parameters_table

@@ -16,8 +16,8 @@ from typing import Any, Iterable, Mapping
 import matplotlib
 from matplotlib.figure import Figure
 
+from ..atomic import atomic_write
 from ..errors import OutputError
-from ..output import atomic_write
 from ..provenance import FIGURE_FORMATS, embed
 from .fonts import pdf_fonttype
 

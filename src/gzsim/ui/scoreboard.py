@@ -27,6 +27,11 @@ UNREACHABLE = "unreachable"
 SHOWN = [("target", "col_target"), ("status", "col_status"), ("probability", "col_probability"),
          ("baseline_probability", "col_baseline_probability"), ("threshold", "col_threshold"),
          ("median", "col_current"), ("interval", "col_interval"), ("baseline", "col_baseline")]
+#: Cell colours of each status: traffic lights (emoji need a font the browser may not have).
+STATUS_LIGHT = {"on track": "background-color: #c8e6c9; color: #1b5e20",
+                "at risk": "background-color: #ffe0b2; color: #8a4b00",
+                "off track": "background-color: #ffcdd2; color: #b71c1c",
+                "unreachable": "background-color: #e0e0e0; color: #212121"}
 COLUMNS = ["key", "target", "headline", "threshold", "baseline", "median", "p05", "p95", "interval",
            "baseline_probability", "probability", "status", "settled", "reachable", "probability_text",
            "baseline_probability_text", "samples"]

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover - for the type hints only
+    import pandas as pd
 
 _SKETCH = "\\\\\\---///"
 
